@@ -1,0 +1,61 @@
+# Argument checks shared by the exported functions.  Each error names the
+# argument (tidyverse style: "must" when the cause is clear).
+
+# `call` is the frame of the exported function the user called: exported
+# functions pass `call = rlang::current_env()` down to the helpers.
+abort <- function(message, ..., call = rlang::caller_env(), .envir = parent.frame()) {
+  cli::cli_abort(message, ..., call = call, .envir = .envir)
+}
+
+check_data_frame <- function(x, arg = "x", call = rlang::caller_env()) {
+  if (!is.data.frame(x)) {
+    abort("{.arg {arg}} must be a data frame, not {.obj_type_friendly {x}}.",
+          call = call)
+  }
+  invisible(x)
+}
+
+check_string <- function(x, arg, call = rlang::caller_env()) {
+  if (!is.character(x) || length(x) != 1L || is.na(x) || !nzchar(x)) {
+    abort("{.arg {arg}} must be a single column name (a string).", call = call)
+  }
+  invisible(x)
+}
+
+check_flag <- function(x, arg, call = rlang::caller_env()) {
+  if (!is.logical(x) || length(x) != 1L || is.na(x)) {
+    abort("{.arg {arg}} must be {.code TRUE} or {.code FALSE}.", call = call)
+  }
+  invisible(x)
+}
+
+check_columns <- function(x, cols, arg = "x", call = rlang::caller_env()) {
+  missing <- setdiff(cols, names(x))
+  if (length(missing) > 0L) {
+    abort(c("{.arg {arg}} must have the column{?s} {.field {missing}}.",
+            "i" = "It has {.field {names(x)}}."), call = call)
+  }
+  invisible(x)
+}
+
+# Whole, non-negative, finite numbers that fit an integer; NA not allowed.
+check_counts <- function(x, arg, call = rlang::caller_env()) {
+  if (!is.numeric(x) || is.factor(x)) {
+    abort("{.arg {arg}} must be numeric counts, not {.obj_type_friendly {x}}.",
+          call = call)
+  }
+  bad <- which(is.na(x) | !is.finite(x) | x < 0 | x != trunc(x) |
+                 x > .Machine$integer.max)
+  if (length(bad) > 0L) {
+    show <- utils::head(bad, 5L)
+    abort(c("{.arg {arg}} must hold whole numbers between 0 and {.Machine$integer.max}.",
+            "x" = "Row{?s} {show} hold{?s/} {format(x[show])}."), call = call)
+  }
+  as.integer(x)
+}
+
+# Show at most `n` items of a vector in a message.
+head_text <- function(x, n = 5L) {
+  x <- as.character(x)
+  if (length(x) > n) c(x[seq_len(n)], sprintf("... (%d more)", length(x) - n)) else x
+}

@@ -1,0 +1,160 @@
+#' How does the consensus list change with the threshold?
+#'
+#' Applies the same rule as [consensus()] at every threshold in `thresholds`
+#' (in one pass in C), and compares each with the `reference` threshold: the
+#' items that enter (reach consensus at that threshold but not at the
+#' reference) and those that leave. For every item it also gives the exact
+#' proportion at which its status switches.
+#'
+#' @inheritParams consensus
+#' @param thresholds The thresholds to try, proportions in (0, 1]. Values such
+#'   as `seq(0.5, 1, by = 0.01)` are read as the round fractions they stand
+#'   for (see [consensus()], section Exactness).
+#' @param reference The threshold the study used, compared with every other.
+#' @return An object of class `consensr_sensitivity`, a list of:
+#' * `summary`: one row per threshold (sorted, duplicates removed):
+#'   `threshold`, `n_reached` (items reaching consensus, or consensus in for
+#'   two-sided rules), `n_entered`, `n_left`, and list columns `entered` and
+#'   `left` with the item names, compared with the reference;
+#' * `status`: one row per item and threshold with `reached`;
+#' * `items`: one row per item with `count`, `n`, `prop`,
+#'   `reached_at_reference` and `max_threshold`: the largest threshold at which
+#'   the item reaches consensus (it does so at every threshold up to and
+#'   including it; below it when `strict = TRUE`), `NA` when it reaches
+#'   consensus at none (for example when the opposite cap of a two-sided rule
+#'   fails, or the item was not rated). `switch_at` gives the same proportion
+#'   as an exact fraction `"k/n"`. With `by`, the smallest over the groups;
+#' * `reference`, `thresholds` and the `rule`.
+#'
+#' `as.data.frame()` returns `summary` with the item lists pasted together.
+#' @examples
+#' s <- threshold_sensitivity(atmp_published, thresholds = c(0.7, 0.75, 0.8),
+#'                            target = "Fundamental", reference = 0.75)
+#' s
+#' s$items[order(-s$items$max_threshold), c("item", "switch_at", "max_threshold")]
+#'
+#' # a dense sweep
+#' dense <- threshold_sensitivity(atmp_ratings, seq(0.5, 1, by = 0.01), "Fundamental")
+#' head(as.data.frame(dense))
+#' @export
+threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
+                                  target, reference = 0.75, opposite = NULL,
+                                  opposite_threshold = NULL, by = NULL,
+                                  strict = FALSE, ...) {
+  call <- rlang::current_env()
+  r <- as_ratings(x, ..., by = by)
+  rule <- new_rule(r$levels, target, reference, opposite, opposite_threshold,
+                   strict, by, call)
+  fr <- as_fraction(thresholds, "thresholds", call = call, scalar = FALSE)
+  if (!is.null(rule$opposite)) {
+    check_cap(fr, matrix(rule$opposite_frac, 2L), "thresholds", call)
+  }
+  # sort by the exact fractions and drop duplicates (0.7 and 0.70000000001)
+  ord <- order(fr[1L, ] / fr[2L, ])
+  fr <- fr[, ord, drop = FALSE]
+  keep <- !duplicated(paste(fr[1L, ], fr[2L, ]))
+  fr <- fr[, keep, drop = FALSE]
+
+  tab <- ratings_table(r, grouped = !is.null(by))
+  k <- rule_counts(tab, rule)
+  G <- length(tab$groups)
+  st <- .Call(ffi_sweep, k$target, k$opposite, k$n, G,
+              as.vector(cbind(fr, rule$frac)), rule$opposite_frac, strict)
+  reached <- matrix(decode_status(st, rule)$reached, nrow(st))
+  n_t <- ncol(fr)
+  ref <- reached[, n_t + 1L]
+  reached <- reached[, seq_len(n_t), drop = FALSE]
+
+  items <- r$items$item
+  entered <- lapply(seq_len(n_t), function(j) items[reached[, j] %in% TRUE & !(ref %in% TRUE)])
+  left <- lapply(seq_len(n_t), function(j) items[ref %in% TRUE & !(reached[, j] %in% TRUE)])
+  thr <- fr[1L, ] / fr[2L, ]
+  hit <- matrix(reached %in% TRUE, nrow(reached))
+  summary <- data.frame(threshold = thr, n_reached = as.integer(colSums(hit)),
+                        n_entered = lengths(entered), n_left = lengths(left))
+  summary$entered <- entered
+  summary$left <- left
+
+  m <- length(items)
+  status <- r$items[rep(seq_len(m), n_t), , drop = FALSE]
+  status$threshold <- rep(thr, each = m)
+  status$reached <- as.vector(reached)
+  rownames(status) <- NULL
+
+  structure(
+    list(summary = summary, status = status,
+         items = switch_points(r, tab, k, rule, ref),
+         reference = rule$threshold, thresholds = thr, rule = rule),
+    class = "consensr_sensitivity"
+  )
+}
+
+# Per item: the largest threshold at which it reaches consensus, exactly.
+# Within one group that is k/n when the rule can hold at all (the opposite
+# cap passes, n > 0); with groups, the smallest such fraction over groups.
+switch_points <- function(r, tab, k, rule, ref) {
+  G <- length(tab$groups)
+  m <- nrow(r$items)
+  kt <- matrix(k$target, G, m)
+  n <- matrix(k$n, G, m)
+  ok <- n > 0L
+  if (!is.null(rule$opposite)) {
+    ko <- matrix(k$opposite, G, m)
+    # cap: ko / n < a / b  <=>  ko * b < a * n (exact in doubles below 2^53)
+    ok <- ok & (ko * rule$opposite_frac[2L] < rule$opposite_frac[1L] * n)
+  }
+  num <- rep(NA_integer_, m)
+  den <- rep(NA_integer_, m)
+  for (j in seq_len(m)) {
+    if (!all(ok[, j])) next
+    # smallest k/n over groups, compared exactly: k1 * n2 < k2 * n1
+    best <- 1L
+    for (g in seq_len(G)[-1L]) {
+      if (kt[g, j] * n[best, j] < kt[best, j] * n[g, j]) best <- g
+    }
+    if (kt[best, j] == 0L) next
+    num[j] <- kt[best, j]
+    den[j] <- n[best, j]
+  }
+  out <- r$items
+  out$count <- as.integer(colSums(kt))
+  out$n <- as.integer(colSums(n))
+  out$prop <- safe_prop(out$count, out$n)
+  out$reached_at_reference <- ref
+  out$max_threshold <- num / den
+  out$switch_at <- ifelse(is.na(num), NA_character_, paste0(num, "/", den))
+  rownames(out) <- NULL
+  out
+}
+
+#' @export
+as.data.frame.consensr_sensitivity <- function(x, ...) {
+  s <- x$summary
+  s$entered <- vapply(s$entered, paste, character(1), collapse = "; ")
+  s$left <- vapply(s$left, paste, character(1), collapse = "; ")
+  s
+}
+
+#' @export
+format.consensr_sensitivity <- function(x, ...) {
+  s <- x$summary
+  ref <- format_threshold(matrix(x$rule$frac, 2L))
+  head <- sprintf("Threshold sensitivity of %s: %d threshold%s from %s to %s; reference %s",
+                  paste(format(x$rule), collapse = " / "), nrow(s),
+                  if (nrow(s) == 1L) "" else "s",
+                  format_pct(min(s$threshold)), format_pct(max(s$threshold)), ref)
+  rows <- sprintf("%7s  %3d reached%s%s", format_pct(s$threshold), s$n_reached,
+                  ifelse(s$n_entered > 0L,
+                         paste0("; +", vapply(s$entered, paste, character(1), collapse = ", ")), ""),
+                  ifelse(s$n_left > 0L,
+                         paste0("; -", vapply(s$left, paste, character(1), collapse = ", ")), ""))
+  c(head, rows)
+}
+
+format_pct <- function(p) paste0(trimws(formatC(100 * p, format = "fg", digits = 4)), "%")
+
+#' @export
+print.consensr_sensitivity <- function(x, ...) {
+  cat(format(x, ...), sep = "\n")
+  invisible(x)
+}

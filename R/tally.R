@@ -1,0 +1,108 @@
+#' Tally ratings per item and level
+#'
+#' Counts how many respondents chose each level of the scale for each item,
+#' overall or within groups of respondents. A missing rating is excluded from
+#' that item's denominator: `n` is the number of respondents who rated the
+#' item. The counting is done in C in one pass over the ratings.
+#'
+#' @param x Ratings: a data frame in any shape [as_ratings()] reads (long,
+#'   wide or counts), or a `consensr_ratings` object.
+#' @param ... Passed to [as_ratings()] when `x` is a data frame: `respondent`,
+#'   `item`, `rating`, `levels`, `items`, `item_data`, `format`.
+#' @param by Optional name of a column that puts respondents into groups (e.g.
+#'   stakeholder group): the tally is then made within each group.
+#' @return A data frame of class `consensr_tally` with one row per item x
+#'   level (x group): `item`, the item metadata, the group column (when `by`
+#'   is given), `level` (a factor in scale order; levels nobody chose are kept
+#'   with count 0), `count` (integer), `n` (integer: respondents who rated the
+#'   item) and `prop` (`count / n`, `NA` when `n` is 0). Items keep their input
+#'   order. A tally can be given back to [consensus()] and
+#'   [threshold_sensitivity()].
+#' @seealso [consensus()], [as_ratings()]
+#' @examples
+#' tally_ratings(atmp_ratings, levels = c("Fundamental", "Ancillary", "Less Important"))
+#'
+#' # within stakeholder groups
+#' panel <- merge(atmp_ratings, atmp_participants, by = "respondent")
+#' head(tally_ratings(panel, by = "setting"))
+#' @export
+tally_ratings <- function(x, ..., by = NULL) {
+  r <- as_ratings(x, ..., by = by)
+  tab <- ratings_table(r, grouped = !is.null(by))
+  tally_frame(r, tab, by)
+}
+
+# The counts of a ratings object: list(counts = [level, group, item] integer
+# array, n = [group, item] integer matrix, groups = group labels).
+# Respondent-level data are tallied in C; counts are summed over groups when
+# `grouped` is FALSE.
+ratings_table <- function(r, grouped) {
+  K <- length(r$levels)
+  m <- nrow(r$items)
+  if (!is.null(r$codes)) {
+    if (grouped) {
+      G <- nlevels(r$group)
+      counts <- .Call(ffi_tally, r$codes, as.integer(r$group), G, K)
+      groups <- base::levels(r$group)
+    } else {
+      counts <- .Call(ffi_tally, r$codes, NULL, 1L, K)
+      groups <- "all"
+    }
+    dim(counts) <- c(K, length(groups), m)
+    n <- colSums(counts, dims = 1L)
+    dim(n) <- c(length(groups), m)
+    storage.mode(n) <- "integer"
+  } else {
+    counts <- r$counts
+    n <- r$n
+    groups <- dimnames(counts)[[2L]]
+    if (!grouped && length(groups) > 1L) {
+      counts <- aperm(counts, c(2L, 1L, 3L))
+      counts <- colSums(counts)
+      storage.mode(counts) <- "integer"
+      dim(counts) <- c(K, 1L, m)
+      n <- matrix(as.integer(colSums(n)), 1L, m)
+      groups <- "all"
+    }
+  }
+  dimnames(counts) <- list(r$levels, groups, r$items$item)
+  list(counts = counts, n = n, groups = groups)
+}
+
+tally_frame <- function(r, tab, by) {
+  K <- length(r$levels)
+  G <- length(tab$groups)
+  m <- nrow(r$items)
+  item_row <- rep(seq_len(m), each = K * G)
+  out <- r$items[item_row, , drop = FALSE]
+  if (!is.null(by)) {
+    out[[by]] <- factor(rep(rep(tab$groups, each = K), m), levels = tab$groups)
+  }
+  out$level <- factor(rep(r$levels, G * m), levels = r$levels)
+  out$count <- as.vector(tab$counts)
+  out$n <- rep(as.vector(tab$n), each = K)
+  out$prop <- ifelse(out$n > 0L, out$count / out$n, NA_real_)
+  rownames(out) <- NULL
+  structure(out, class = c("consensr_tally", "data.frame"),
+            item_vars = setdiff(names(r$items), "item"), by = by)
+}
+
+#' @export
+print.consensr_tally <- function(x, ...) {
+  items <- length(unique(x$item))
+  cat(sprintf("<consensr_tally> %d item%s x %d level%s%s\n", items,
+              if (items == 1L) "" else "s", nlevels(x$level),
+              if (nlevels(x$level) == 1L) "" else "s",
+              if (is.null(attr(x, "by"))) "" else paste0(" by ", attr(x, "by"))))
+  print(as.data.frame(unclass_df(x)), ...)
+  invisible(x)
+}
+
+unclass_df <- function(x) {
+  attr(x, "item_vars") <- NULL
+  attr(x, "by") <- NULL
+  attr(x, "rule") <- NULL
+  attr(x, "groups") <- NULL
+  class(x) <- "data.frame"
+  x
+}

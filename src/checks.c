@@ -1,0 +1,40 @@
+#include "consensr.h"
+
+/* Wrappers check their own arguments: these are internal errors (the R
+ * functions validate user input first), but a direct .Call with wrong
+ * arguments must still fail cleanly. */
+
+int check_scalar_int(SEXP x, const char *what, int min) {
+  if (TYPEOF(x) != INTSXP || XLENGTH(x) != 1 || INTEGER(x)[0] == NA_INTEGER ||
+      INTEGER(x)[0] < min) {
+    Rf_error("`%s` must be a single integer >= %d", what, min);
+  }
+  return INTEGER(x)[0];
+}
+
+int check_flag(SEXP x, const char *what) {
+  if (TYPEOF(x) != LGLSXP || XLENGTH(x) != 1 || LOGICAL(x)[0] == NA_LOGICAL) {
+    Rf_error("`%s` must be TRUE or FALSE", what);
+  }
+  return LOGICAL(x)[0];
+}
+
+void check_int_vector(SEXP x, const char *what) {
+  if (TYPEOF(x) != INTSXP) Rf_error("`%s` must be an integer vector", what);
+}
+
+/* A threshold as given to the C layer: c(numerator, denominator), doubles
+ * holding whole numbers with 0 < num <= den < 2^31. */
+kern_frac check_fraction(SEXP x, const char *what) {
+  if (TYPEOF(x) != REALSXP || XLENGTH(x) != 2) {
+    Rf_error("`%s` must be a numeric vector c(numerator, denominator)", what);
+  }
+  const double *v = REAL(x);
+  if (!(v[0] >= 1 && v[1] >= v[0] && v[1] < 2147483648.0) ||
+      v[0] != floor(v[0]) || v[1] != floor(v[1])) {
+    Rf_error("`%s` must hold whole numbers with 0 < numerator <= denominator < 2^31",
+             what);
+  }
+  kern_frac f = {(int64_t)v[0], (int64_t)v[1]};
+  return f;
+}

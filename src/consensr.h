@@ -1,0 +1,22 @@
+#ifndef CONSENSR_H
+#define CONSENSR_H
+
+#define R_NO_REMAP
+#include <R.h>
+#include <Rinternals.h>
+#include "kernels.h"
+
+SEXP ffi_tally(SEXP codes, SEXP group, SEXP n_group, SEXP n_level);
+SEXP ffi_fraction(SEXP x, SEXP tol);
+SEXP ffi_rule(SEXP k_target, SEXP k_opp, SEXP n, SEXP n_group, SEXP threshold,
+              SEXP opposite_threshold, SEXP strict);
+SEXP ffi_sweep(SEXP k_target, SEXP k_opp, SEXP n, SEXP n_group, SEXP thresholds,
+               SEXP opposite_threshold, SEXP strict);
+
+/* argument checks shared by the wrappers (checks.c) */
+int check_scalar_int(SEXP x, const char *what, int min);
+int check_flag(SEXP x, const char *what);
+void check_int_vector(SEXP x, const char *what);
+kern_frac check_fraction(SEXP x, const char *what);
+
+#endif

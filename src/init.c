@@ -1,0 +1,16 @@
+#include <R_ext/Rdynload.h>
+#include <R_ext/Visibility.h>
+#include "consensr.h"
+
+static const R_CallMethodDef call_methods[] = {
+    {"ffi_tally", (DL_FUNC)&ffi_tally, 4},
+    {"ffi_fraction", (DL_FUNC)&ffi_fraction, 2},
+    {"ffi_rule", (DL_FUNC)&ffi_rule, 7},
+    {"ffi_sweep", (DL_FUNC)&ffi_sweep, 7},
+    {NULL, NULL, 0}};
+
+void attribute_visible R_init_consensr(DllInfo *dll) {
+  R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
+  R_useDynamicSymbols(dll, FALSE);
+  R_forceSymbols(dll, TRUE);
+}
