@@ -24,10 +24,10 @@
 #'     printed.}
 #'   \item{n}{Integer. Denominator printed next to the count: the number of
 #'     experts who rated the competency (25 unless some did not answer).}
-#'   \item{percent}{Character. The percentage exactly as printed, including
-#'     the paper's middle-dot decimal mark (Unicode U+00B7), e.g. "84\%" or
-#'     the escaped string \code{"91\\u00b77\%"}. It is not recomputed from
-#'     \code{count} and \code{n}.}
+#'   \item{percent}{Character. The percentage exactly as printed, e.g.
+#'     "84\%" or "91.7\%". The paper prints a middle dot as decimal mark
+#'     ("91\\u00b77\%"); it is stored as "." so that the data stay ASCII.
+#'     It is not recomputed from \code{count} and \code{n}.}
 #'   \item{name_source}{Character. \code{"table"} when the competency name
 #'     is taken from the table; \code{"text"} when the table does not give a
 #'     usable name and the name is taken from the paper's Results section.}
