@@ -20,12 +20,13 @@
 #' @param reported The percentages as printed. Either character, such as
 #'   \code{"56.6\%"}, \code{"72\%"}, \code{"8.3 \%"} or \code{"20,8\%"}:
 #'   the decimal mark may be \code{"."}, \code{","} or a middle dot
-#'   (\code{"\\u00b7"}), the \code{"\%"} sign is optional and surrounding
-#'   white space (including non-breaking and thin spaces) is ignored; the
-#'   number of printed decimals is read from the text, so \code{"72\%"} has
-#'   0, \code{"56.6\%"} 1 and \code{"8.30\%"} 2. \code{NA} and blank
-#'   strings count as missing. Or numeric, such as \code{56.6}, in which
-#'   case \code{decimals} must be given. Factors are used as character.
+#'   (U+00B7, \code{"\\u00b7"}), the \code{"\%"} sign is optional and
+#'   surrounding white space (including non-breaking and thin spaces) is
+#'   ignored; the number of printed decimals is read from the text, so
+#'   \code{"72\%"} has 0, \code{"56.6\%"} 1 and \code{"8.30\%"} 2.
+#'   \code{NA} and blank strings count as missing. Or numeric, such as
+#'   \code{56.6}, in which case \code{decimals} must be given. Factors are
+#'   used as character.
 #' @param decimals Number of printed decimals: whole numbers from 0 to 15,
 #'   recycled. Required when \code{reported} is numeric; with character
 #'   \code{reported} it overrides the precision read from the text (so
@@ -60,11 +61,11 @@
 #' decided exactly: 1 of 8 is 12.5\%, printed \code{"13\%"} under half-up
 #' but \code{"12\%"} under half-even and truncation; 1 of 16 is 6.25\%,
 #' printed \code{"6.3\%"} under half-up and \code{"6.2\%"} under half-even.
-#' All arithmetic is on whole numbers below \eqn{2^{53}}, which doubles
-#' hold exactly; that is, \code{count * 100 * 10^d} and
+#' All arithmetic is on whole numbers below \eqn{2^{53}}{2^53}, which
+#' doubles hold exactly; that is, \code{count * 100 * 10^d} and
 #' \code{(2 * printed + 2) * n} (printed value on the integer grid) must
-#' stay below \eqn{2^{53}} (denominators up to \eqn{10^6} with up to 4
-#' decimals are fine), otherwise an error is raised.
+#' stay below \eqn{2^{53}}{2^53} (denominators up to a million with up to
+#' 4 decimals are fine), otherwise an error is raised.
 #'
 #' A row is \code{consistent} when at least one rule gives the printed
 #' value. A count larger than its denominator is never consistent. When
@@ -120,7 +121,9 @@
 #'     printed value could come from (see Details);}
 #'   \item{note}{character, \code{""} or why the row is inconsistent or
 #'     unchecked, such as \code{"count exceeds n"}, \code{"n is 0"} or
-#'     \code{"no rounding of 13/23 (56.52...\%) gives 56.6 at 1 decimal"}.}
+#'     \code{"no rounding of 13/23 (56.521...\%) gives 56.6 at 1 decimal"}
+#'     (the exact percentage is shown to two more decimals than printed,
+#'     truncated, with \code{"..."} when it goes on).}
 #' }
 #' Columns \code{rules}, \code{possible} and \code{candidates} are
 #' \code{NA} when the row cannot be checked.
@@ -197,9 +200,7 @@ check_reported.data.frame <- function(count, ..., count_col = "count",
   reported_column_name(n_col, "n_col")
   reported_column_name(reported_col, "reported_col")
   if (!is.null(item_col)) reported_column_name(item_col, "item_col")
-  if (is.character(decimals) && !is.factor(decimals)) {
-    reported_column_name(decimals, "decimals")
-  }
+  if (is.character(decimals)) reported_column_name(decimals, "decimals")
   used <- list(count_col = count_col, n_col = n_col,
                reported_col = reported_col, item_col = item_col,
                decimals = if (is.character(decimals)) decimals)
@@ -207,7 +208,7 @@ check_reported.data.frame <- function(count, ..., count_col = "count",
     col <- used[[arg]]
     if (!is.null(col) && !col %in% names(data)) {
       stop(sprintf(
-        "`%s` names column \"%s\", which the data frame does not have (it has %s).",
+        "`%s` names column \"%s\", which the data frame does not have (%s).",
         arg, col, reported_names_text(names(data))
       ), call. = FALSE)
     }
@@ -217,8 +218,7 @@ check_reported.data.frame <- function(count, ..., count_col = "count",
     stop("`tolerance` must be a single number >= 0 (percentage points).",
          call. = FALSE)
   }
-  rows <- as.data.frame(data, stringsAsFactors = FALSE)
-  names(rows) <- names(data)
+  rows <- as.data.frame(data)
   size <- nrow(rows)
   if (is.character(decimals)) {
     decimals <- rows[[decimals]]
@@ -248,66 +248,8 @@ check_reported.data.frame <- function(count, ..., count_col = "count",
   for (nm in names(added)) rows[[added[[nm]]]] <- res[[nm]]
 
   item <- if (is.null(item_col)) rep("all", size) else rows[[item_col]]
-  group <- match(item, item)
-  firsts <- which(!duplicated(group))
-  idx <- split(seq_len(size), factor(group, levels = group[firsts]))
-  printed <- round(res$value * 10^res$decimals)
-
-  per_item <- lapply(idx, function(i) {
-    nn <- res$n[i]
-    known <- unique(nn[!is.na(nn)])
-    n_differs <- length(known) > 1L
-    n_item <- if (anyNA(nn) || n_differs || length(known) == 0L) NA_real_ else known
-    sum_count <- sum(res$count[i])
-    counts_add_up <- if (n_differs) FALSE else sum_count == n_item
-    dec <- res$decimals[i]
-    top <- if (anyNA(dec)) NA_integer_ else max(dec)
-    sum_percent <- sum(printed[i] * 10^(top - dec)) / 10^top
-    percents_add_up <- abs(sum_percent - 100) <= tolerance + 1e-9
-    rows_consistent <- all(res$consistent[i])
-    notes <- c(
-      if (n_differs) {
-        sprintf("n differs within item (%s)",
-                paste(reported_int_text(sort(known)), collapse = ", "))
-      },
-      if (!n_differs && isFALSE(counts_add_up)) {
-        sprintf("counts add to %s, not %s", reported_int_text(sum_count),
-                reported_int_text(n_item))
-      },
-      if (isFALSE(percents_add_up)) {
-        sprintf("percentages add to %s", format(sum_percent, digits = 15))
-      },
-      if (isFALSE(rows_consistent)) {
-        bad <- sum(res$consistent[i] %in% FALSE)
-        sprintf("%d printed %s cannot come from count/n", bad,
-                if (bad == 1L) "percentage" else "percentages")
-      }
-    )
-    data.frame(
-      n = n_item, sum_count = sum_count, counts_add_up = counts_add_up,
-      sum_percent = sum_percent, percents_add_up = percents_add_up,
-      rows_consistent = rows_consistent,
-      consistent = counts_add_up & percents_add_up & rows_consistent,
-      note = paste(notes, collapse = "; "),
-      stringsAsFactors = FALSE
-    )
-  })
-  items <- do.call(rbind, c(
-    list(data.frame(n = double(), sum_count = double(),
-                    counts_add_up = logical(), sum_percent = double(),
-                    percents_add_up = logical(), rows_consistent = logical(),
-                    consistent = logical(), note = character(),
-                    stringsAsFactors = FALSE)),
-    unname(per_item)
-  ))
-  item_name <- if (is.null(item_col)) "item" else item_col
-  items <- cbind(
-    stats::setNames(list(item[firsts]), item_name),
-    items,
-    stringsAsFactors = FALSE
-  )
-  items <- as.data.frame(items, stringsAsFactors = FALSE)
-  rownames(items) <- NULL
+  items <- reported_items(res, item, tolerance)
+  names(items)[1L] <- if (is.null(item_col)) "item" else item_col
 
   structure(
     list(rows = rows, items = items),
@@ -407,8 +349,10 @@ reported_check <- function(count, n, reported, decimals,
   # exactness: every product below must stay below 2^53
   lim <- 2^53
   scale <- 10^(2 + dec)
-  too_big <- which((!is.na(count) & count * scale >= lim) |
-                     (!is.na(n) & !is.na(printed) & (2 * printed + 2) * n >= lim))
+  too_big <- which(
+    (!is.na(count) & count * scale >= lim) |
+      (!is.na(n) & !is.na(printed) & (2 * printed + 2) * n >= lim)
+  )
   if (length(too_big)) {
     i <- too_big[1]
     stop(sprintf(paste(
@@ -421,7 +365,6 @@ reported_check <- function(count, n, reported, decimals,
 
   ok <- !is.na(count) & !is.na(n) & !is.na(printed) & n > 0
   known <- !is.na(n) & !is.na(printed) & n > 0
-  rule_names <- c("half-up", "half-even", "truncation")
 
   rules <- rep(NA_character_, size)
   consistent <- rep(NA, size)
@@ -438,13 +381,16 @@ reported_check <- function(count, n, reported, decimals,
     r <- a - q * nw
     half_up <- q + (2 * r >= nw)
     half_even <- q + (2 * r > nw | (2 * r == nw & q %% 2 == 1))
-    hits <- cbind(half_up, half_even, q) == printed[w]
-    rules[w] <- apply(hits, 1L, function(h) paste(rule_names[h], collapse = ", "))
+    hits <- cbind(`half-up` = half_up, `half-even` = half_even,
+                  truncation = q) == printed[w]
+    rules[w] <- reported_join(hits, ", ")
     consistent[w] <- rowSums(hits) > 0
-    possible[w] <- vapply(seq_along(w), function(j) {
-      v <- sort(unique(c(half_up[j], half_even[j], q[j])))
-      paste(reported_fmt(v, rep(dec[w[j]], length(v))), collapse = " or ")
-    }, character(1))
+    # q <= half_even <= half_up <= q + 1
+    possible[w] <- ifelse(
+      half_up > q,
+      paste(reported_fmt(q, dec[w]), "or", reported_fmt(q + 1, dec[w])),
+      reported_fmt(q, dec[w])
+    )
     exact[w] <- 100 * count[w] / nw
     over <- count[w] > nw
     rules[w[over]] <- ""
@@ -476,15 +422,11 @@ reported_check <- function(count, n, reported, decimals,
   note[over0] <- "count exceeds n"
   note[zero & !over0] <- "n is 0"
   gone <- cbind(count = is.na(count), n = is.na(n), reported = is.na(printed))
-  any_gone <- rowSums(gone) > 0
-  note[any_gone] <- apply(gone[any_gone, , drop = FALSE], 1L, function(g) {
-    what <- colnames(gone)[g]
-    if (length(what) == 1L) {
-      paste(what, "is missing")
-    } else {
-      paste(paste(what, collapse = " and "), "are missing")
-    }
-  })
+  n_gone <- rowSums(gone)
+  what <- reported_join(gone, ", ")
+  what <- sub(", ([a-z]+)$", " and \\1", what)
+  note[n_gone == 1] <- paste(what[n_gone == 1], "is missing")
+  note[n_gone > 1] <- paste(what[n_gone > 1], "are missing")
 
   out <- data.frame(
     count = count, n = n, reported = shown, decimals = as.integer(dec),
@@ -498,6 +440,62 @@ reported_check <- function(count, n, reported, decimals,
 
 # ---------------------------------------------------------------------------
 # Helpers
+
+# Per-item sums for the data frame method. `res` is the row check, `item`
+# the item of each row; items in order of first appearance.
+reported_items <- function(res, item, tolerance) {
+  group <- match(item, item)
+  firsts <- which(!duplicated(group))
+  idx <- split(seq_along(group), factor(group, levels = group[firsts]))
+  per <- function(f, type) unname(vapply(idx, f, type))
+  printed <- round(res$value * 10^res$decimals)
+
+  distinct_n <- lapply(idx, function(i) sort(unique(stats::na.omit(res$n[i]))))
+  n_differs <- lengths(distinct_n) > 1L
+  n_item <- per(function(i) {
+    u <- unique(res$n[i])
+    if (length(u) == 1L) u else NA_real_
+  }, numeric(1))
+  sum_count <- per(function(i) sum(res$count[i]), numeric(1))
+  counts_add_up <- ifelse(n_differs, FALSE, sum_count == n_item)
+  # printed percentages summed exactly on the grid of the finest precision
+  sum_percent <- per(function(i) {
+    d <- res$decimals[i]
+    top <- max(d)
+    sum(printed[i] * 10^(top - d)) / 10^top
+  }, numeric(1))
+  percents_add_up <- abs(sum_percent - 100) <= tolerance + 1e-9
+  rows_consistent <- per(function(i) all(res$consistent[i]), logical(1))
+  n_bad <- per(function(i) sum(res$consistent[i] %in% FALSE), integer(1))
+
+  note <- character(length(idx))
+  add <- function(note, when, text) {
+    when <- when %in% TRUE
+    note[when] <- ifelse(nzchar(note[when]),
+                         paste0(note[when], "; ", text[when]), text[when])
+    note
+  }
+  note <- add(note, n_differs, sprintf(
+    "n differs within item (%s)",
+    vapply(distinct_n, function(u) paste(reported_int_text(u), collapse = ", "),
+           "")))
+  note <- add(note, !n_differs & !counts_add_up, sprintf(
+    "counts add to %s, not %s", reported_int_text(sum_count),
+    reported_int_text(n_item)))
+  note <- add(note, !percents_add_up, sprintf(
+    "percentages add to %s", as.character(sum_percent)))
+  note <- add(note, n_bad > 0L, sprintf(
+    "%d printed %s cannot come from count/n", n_bad,
+    ifelse(n_bad == 1L, "percentage", "percentages")))
+
+  data.frame(
+    item = item[firsts], n = n_item, sum_count = sum_count,
+    counts_add_up = counts_add_up, sum_percent = sum_percent,
+    percents_add_up = percents_add_up, rows_consistent = rows_consistent,
+    consistent = counts_add_up & percents_add_up & rows_consistent,
+    note = note, stringsAsFactors = FALSE
+  )
+}
 
 reported_dots_empty <- function(...) {
   if (...length() > 0L) {
@@ -519,10 +517,10 @@ reported_type <- function(x) {
 }
 
 reported_names_text <- function(x) {
-  if (!length(x)) return("no columns")
+  if (!length(x)) return("it has no columns")
   x <- sprintf("\"%s\"", x)
   if (length(x) > 8L) x <- c(x[1:8], sprintf("... (%d more)", length(x) - 8L))
-  paste(x, collapse = ", ")
+  paste("it has", paste(x, collapse = ", "))
 }
 
 reported_column_name <- function(x, arg) {
@@ -539,8 +537,8 @@ reported_whole <- function(x, label, unit, na_ok = TRUE, max = Inf) {
                  label, reported_type(x)), call. = FALSE)
   }
   x <- as.double(as.vector(x))
-  bad <- which((if (na_ok) FALSE else is.na(x)) |
-                 (!is.na(x) & (!is.finite(x) | x < 0 | x != floor(x) | x > max)))
+  wrong <- !is.finite(x) | x < 0 | x != floor(x) | x > max
+  bad <- which(if (na_ok) !is.na(x) & wrong else is.na(x) | wrong)
   if (length(bad)) {
     range <- if (is.finite(max)) sprintf("between 0 and %s", max) else ">= 0"
     stop(sprintf("%s must be whole numbers %s; %s %d is %s.", label, range,
@@ -571,21 +569,21 @@ reported_parse <- function(x, label, unit) {
     y <- gsub(space, " ", y, fixed = TRUE, useBytes = TRUE)
   }
   blank <- is.na(y) | grepl("^[[:space:]]*$", y, useBytes = TRUE)
-  m <- regmatches(y, regexec(
-    "^[[:space:]]*([0-9]*)([.,]([0-9]+))?[[:space:]]*%?[[:space:]]*$",
-    y, useBytes = TRUE))
-  int <- vapply(m, function(g) if (length(g)) g[2] else NA_character_, "")
-  frac <- vapply(m, function(g) if (length(g)) g[4] else NA_character_, "")
-  digits <- paste0(int, frac)
-  bad <- which(!blank & (is.na(int) | !nzchar(digits) | nchar(digits) > 15L))
+  pattern <- "^[[:space:]]*([0-9]*)([.,]([0-9]+))?[[:space:]]*%?[[:space:]]*$"
+  fits <- grepl(pattern, y, useBytes = TRUE)
+  frac <- sub(pattern, "\\3", y, useBytes = TRUE)
+  digits <- paste0(sub(pattern, "\\1", y, useBytes = TRUE), frac)
+  size <- nchar(digits, type = "bytes")
+  bad <- which(!blank & (!fits | size == 0L | size > 15L))
   if (length(bad)) {
     stop(sprintf(
-      "%s must be printed percentages such as \"56.6%%\", \"72%%\" or \"20,8%%\"; %s %d is \"%s\".",
+      paste("%s must be printed percentages such as \"56.6%%\", \"72%%\"",
+            "or \"20,8%%\"; %s %d is \"%s\"."),
       label, unit, bad[1], x[bad[1]]), call. = FALSE)
   }
   digits[blank] <- NA_character_
   list(digits = as.numeric(digits),
-       decimals = ifelse(blank, NA_integer_, nchar(frac)))
+       decimals = ifelse(blank, NA_integer_, nchar(frac, type = "bytes")))
 }
 
 # floor(a / b) for whole numbers |a| < 2^53 and b >= 1, exactly.
@@ -593,6 +591,17 @@ reported_idiv <- function(a, b) {
   q <- floor(a / b)
   r <- a - q * b
   q - (r < 0) + (r >= b)
+}
+
+# For a logical matrix, the names of the TRUE columns of each row, joined.
+reported_join <- function(m, sep) {
+  out <- character(nrow(m))
+  for (j in seq_len(ncol(m))) {
+    add <- m[, j] %in% TRUE
+    out[add] <- ifelse(nzchar(out[add]), paste0(out[add], sep, colnames(m)[j]),
+                       colnames(m)[j])
+  }
+  out
 }
 
 # Whole number(s) as text, never in scientific notation.
@@ -647,8 +656,9 @@ reported_summary <- function(consistent, rules) {
                     trunc_only, total,
                     reported_plural(trunc_only, "is reachable",
                                     "are reachable"))[trunc_only > 0L],
-    unknown = sprintf("%d of %d could not be checked (missing values or n = 0).",
-                      unknown, total)[unknown > 0L]
+    unknown = sprintf(
+      "%d of %d could not be checked (missing values or n = 0).",
+      unknown, total)[unknown > 0L]
   )
 }
 
@@ -704,8 +714,8 @@ format.consensr_check_table <- function(x, ...) {
   bad_counts <- sum(items$counts_add_up %in% FALSE)
   bad_pct <- sum(items$percents_add_up %in% FALSE)
   has <- function(k) reported_plural(k, "has", "have")
-  first <- if (!length(s$bad) && bad_counts + bad_pct == 0L &&
-               all(cons %in% TRUE) && all(items$consistent %in% TRUE)) {
+  # an item is consistent when its rows are and its sums add up
+  first <- if (all(items$consistent %in% TRUE)) {
     sprintf("All %d printed %s and %d %s are consistent.", total,
             reported_plural(total, "percentage", "percentages"), n_items,
             reported_plural(n_items, "item", "items"))
@@ -715,9 +725,10 @@ format.consensr_check_table <- function(x, ...) {
               sum(cons %in% FALSE), total),
       sprintf("%d of %d items %s counts that do not add up to n",
               bad_counts, n_items, has(bad_counts))[bad_counts > 0L],
-      sprintf("%d of %d items %s percentages that do not add up to 100 (+/- %s)",
-              bad_pct, n_items, has(bad_pct),
-              format(attr(x, "tolerance")))[bad_pct > 0L]
+      sprintf(
+        "%d of %d items %s percentages that do not add up to 100 (+/- %s)",
+        bad_pct, n_items, has(bad_pct),
+        format(attr(x, "tolerance")))[bad_pct > 0L]
     ), collapse = "; "), ".")
   }
   c(first, s$trunc, s$unknown)

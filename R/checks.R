@@ -48,8 +48,9 @@ check_counts <- function(x, arg, call = rlang::caller_env()) {
                  x > .Machine$integer.max)
   if (length(bad) > 0L) {
     show <- utils::head(bad, 5L)
-    abort(c("{.arg {arg}} must hold whole numbers between 0 and {.Machine$integer.max}.",
-            "x" = "Row{?s} {show} hold{?s/} {format(x[show])}."), call = call)
+    max_int <- .Machine$integer.max
+    abort(c("{.arg {arg}} must hold whole numbers between 0 and {max_int}.",
+            "x" = "Found {format(x[show])} at row{?s} {show}."), call = call)
   }
   as.integer(x)
 }

@@ -20,7 +20,7 @@
 #'   A [tally_ratings()] result is read as counts.
 #'
 #' The shape is detected from the columns: `item`, `level` and `count`
-#' present means counts; `respondent`, `item` and `rating` present means long;
+#' present means counts; `item` with `respondent` or `rating` means long;
 #' anything else is wide. Set `format` to override.
 #'
 #' @section Levels and missing ratings:
@@ -101,7 +101,8 @@ as_ratings <- function(x, respondent = "respondent", item = "item",
   if (format == "auto") {
     format <- if (all(c(item, "level", "count") %in% names(x))) {
       "counts"
-    } else if (all(c(respondent, item, rating) %in% names(x))) {
+    } else if (item %in% names(x) &&
+               any(c(respondent, rating) %in% names(x))) {
       "long"
     } else {
       "wide"
@@ -184,6 +185,9 @@ check_levels <- function(levels, call = rlang::caller_env()) {
 
 # Levels of one or more rating vectors when `levels` was not given.
 infer_levels <- function(values, arg, call) {
+  if (any(vapply(values, is.list, logical(1)))) {
+    abort("Ratings must be atomic, not a list column.", call = call)
+  }
   facs <- vapply(values, is.factor, logical(1))
   if (all(facs)) {
     lv <- lapply(values, base::levels)
@@ -471,9 +475,9 @@ ratings_counts <- function(x, item, levels, item_data, by, call) {
     }
     over <- which(count > stated)
     if (length(over) > 0L) {
+      shown <- sprintf("row %d: %d > %d", over, count[over], stated[over])
       abort(c("A count can't exceed its denominator {.field n}.",
-              "x" = "Row{?s} {head_text(over)}: count {.val {head_text(count[over])}} > n {.val {head_text(stated[over])}}."),
-            call = call)
+              "x" = "{head_text(shown)}."), call = call)
     }
     present <- !is.na(first)
     sum_over <- which(present & total > first)

@@ -43,6 +43,7 @@ threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
                                   strict = FALSE, ...) {
   call <- rlang::current_env()
   r <- as_ratings(x, ..., by = by)
+  as_fraction(reference, "reference", call = call)
   rule <- new_rule(r$levels, target, reference, opposite, opposite_threshold,
                    strict, by, call)
   fr <- as_fraction(thresholds, "thresholds", call = call, scalar = FALSE)

@@ -1,0 +1,4 @@
+library(testthat)
+library(consensr)
+
+test_check("consensr")

@@ -1,0 +1,73 @@
+test_that("the reference study's sensitivity analysis, from its counts", {
+  s <- threshold_sensitivity(atmp_published, c(0.7, 0.75, 0.8), "Fundamental",
+                             reference = 0.75)
+  expect_s3_class(s, "consensr_sensitivity")
+  expect_identical(s$summary$n_reached, c(18L, 16L, 14L))
+  expect_setequal(s$summary$left[[3]], c("Biobanking & Cell/Tissue Sourcing",
+                                         "Reimbursement Assessment & Market Access"))
+  # the paper names three entering at 70%; its own counts give two, because
+  # Regulatory Product Classification is printed as 72% but counted 16/25
+  expect_setequal(s$summary$entered[[1]], c("Funding Strategy & Sustainability",
+                                            "Regulatory Science & Systems Overview"))
+  expect_identical(s$summary$n_left[1:2], c(0L, 0L))
+  expect_output(print(s), "80%   14 reached; -Biobanking")
+  df <- as.data.frame(s)
+  expect_type(df$entered, "character")
+})
+
+test_that("switch points are the exact proportions", {
+  x <- data.frame(item = letters[1:5], level = "yes",
+                  count = c(18, 57, 0, 2, 5), n = c(24, 100, 10, 3, 5))
+  s <- threshold_sensitivity(x, seq(0.5, 1, by = 0.01), "yes", reference = 0.7)
+  expect_identical(s$items$switch_at, c("18/24", "57/100", NA, "2/3", "5/5"))
+  expect_identical(s$items$max_threshold, c(0.75, 0.57, NA, 2 / 3, 1))
+  expect_identical(s$items$reached_at_reference, c(TRUE, FALSE, FALSE, FALSE, TRUE))
+  st <- s$status
+  # reached at every threshold up to the switch point, never above
+  for (it in x$item) {
+    sub <- st[st$item == it, ]
+    mt <- s$items$max_threshold[s$items$item == it]
+    want <- if (is.na(mt)) rep(FALSE, nrow(sub)) else round(sub$threshold * 100) <= round(mt * 100, 6)
+    expect_identical(sub$reached, want, info = it)
+  }
+})
+
+test_that("a dense sweep agrees with consensus() at every threshold", {
+  set.seed(21)
+  long <- random_long(23, 8, 3, p_na = 0.15, G = 2)
+  lv <- paste0("L", 1:3)
+  thr <- seq(0.5, 1, by = 0.01)
+  for (by in list(NULL, "group")) {
+    for (two in c(FALSE, TRUE)) {
+      opp <- if (two) "L1" else NULL
+      oth <- if (two) 0.2 else NULL
+      s <- threshold_sensitivity(long, thr, "L3", reference = 0.6, opposite = opp,
+                                 opposite_threshold = oth, by = by, levels = lv)
+      for (j in seq_along(thr)) {
+        want <- consensus(long, "L3", threshold = thr[j], opposite = opp,
+                          opposite_threshold = oth, by = by, levels = lv)$reached
+        got <- s$status$reached[s$status$threshold == s$thresholds[j]]
+        expect_identical(got, want, info = paste(j, two, is.null(by)))
+        expect_identical(s$summary$n_reached[j], sum(want %in% TRUE))
+      }
+    }
+  }
+})
+
+test_that("thresholds are sorted, deduplicated and validated", {
+  s <- threshold_sensitivity(atmp_published, c(0.8, 0.7, 0.70000000001), "Fundamental")
+  expect_identical(s$thresholds, c(0.7, 0.8))
+  expect_error(threshold_sensitivity(atmp_published, c(0.7, 80), "Fundamental"),
+               "`thresholds` must be a proportion")
+  expect_error(threshold_sensitivity(atmp_published, numeric(), "Fundamental"),
+               "`thresholds`")
+  expect_error(threshold_sensitivity(atmp_published, 0.7, "Fundamental", reference = 75),
+               "`reference`")
+  expect_error(threshold_sensitivity(atmp_published, c(0.1, 0.7), "Fundamental",
+                                     opposite = "Less Important", opposite_threshold = 0.15),
+               "at least `opposite_threshold`")
+  f <- consensr:::ffi_sweep
+  expect_error(.Call(f, 1L, NULL, 2L, 1L, c(1, 2, 3), NULL, FALSE), "pairs")
+  expect_error(.Call(f, 1L, NULL, 2L, 1L, c(3, 2), NULL, FALSE), "thresholds")
+  expect_error(.Call(f, 1L, NULL, 2L, 1L, "a", NULL, FALSE), "thresholds")
+})
