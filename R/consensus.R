@@ -39,6 +39,9 @@
 #' @param opposite,opposite_threshold For two-sided rules: the opposite levels
 #'   (must not overlap `target`) and the share of them that must not be
 #'   reached (at most `threshold`). Give both or neither.
+#' @param round Optional name of a column of `x` that holds the Delphi round:
+#'   the rule is applied within each round and the results are stacked, one
+#'   row per item and round, with the round column after the item metadata.
 #' @param strict If `TRUE`, the share must exceed `threshold` ("more than
 #'   70%") rather than reach it ("70% or more", the default).
 #' @return A data frame of class `consensr_consensus`, one row per item:
@@ -80,8 +83,18 @@
 #' @export
 consensus <- function(x, target, threshold = 0.75, opposite = NULL,
                       opposite_threshold = NULL, by = NULL, strict = FALSE,
-                      ...) {
+                      ..., round = NULL) {
   call <- rlang::current_env()
+  if (!is.null(round)) {
+    sp <- split_rounds(x, round, call)
+    res <- lapply(sp$parts, consensus, target = target, threshold = threshold,
+                  opposite = opposite, opposite_threshold = opposite_threshold,
+                  by = by, strict = strict, ...)
+    after <- c("item", attr(res[[1L]], "item_vars"))
+    out <- bind_rounds(res, sp, after)
+    if (!is.null(by)) attr(out, "groups") <- bind_rounds(lapply(res, attr, "groups"), sp, after)
+    return(out)
+  }
   r <- as_ratings(x, ..., by = by)
   rule <- new_rule(r$levels, target, threshold, opposite, opposite_threshold,
                    strict, by, call)
@@ -284,6 +297,17 @@ consensus_groups <- function(x) {
 consensus_headline <- function(x) {
   rule <- attr(x, "rule")
   if (is.null(rule) || !all(c("status", "reached") %in% names(x))) return(NULL)
+  round <- attr(x, "round")
+  if (!is.null(round) && round %in% names(x)) {
+    key <- as.character(x[[round]])
+    lines <- lapply(unique(key), function(k) {
+      part <- x[key == k, , drop = FALSE]
+      attr(part, "round") <- NULL
+      h <- consensus_headline(part)
+      c(paste0(round, " ", k, ": ", h[1L]), h[-1L])
+    })
+    return(unlist(lines))
+  }
   m <- nrow(x)
   items <- function(k) sprintf("%d item%s", k, if (k == 1L) "" else "s")
   within <- if (!is.null(rule$by)) sprintf(" within every %s group", rule$by) else ""

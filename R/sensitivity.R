@@ -11,6 +11,9 @@
 #'   as `seq(0.5, 1, by = 0.01)` are read as the round fractions they stand
 #'   for (see [consensus()], section Exactness).
 #' @param reference The threshold the study used, compared with every other.
+#' @param round Optional name of a column of `x` that holds the Delphi round:
+#'   the sweep is made within each round and `summary`, `status` and `items`
+#'   get a round column.
 #' @return An object of class `consensr_sensitivity`, a list of:
 #' * `summary`: one row per threshold (sorted, duplicates removed):
 #'   `threshold`, `n_reached` (items reaching consensus, or consensus in for
@@ -40,8 +43,23 @@
 threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
                                   target, reference = 0.75, opposite = NULL,
                                   opposite_threshold = NULL, by = NULL,
-                                  strict = FALSE, ...) {
+                                  strict = FALSE, ..., round = NULL) {
   call <- rlang::current_env()
+  if (!is.null(round)) {
+    sp <- split_rounds(x, round, call)
+    res <- lapply(sp$parts, threshold_sensitivity, thresholds = thresholds,
+                  target = target, reference = reference, opposite = opposite,
+                  opposite_threshold = opposite_threshold, by = by,
+                  strict = strict, ...)
+    out <- res[[1L]]
+    for (part in c("summary", "status", "items")) {
+      after <- if (part == "summary") character() else names(out$items)[1L]
+      out[[part]] <- bind_rounds(lapply(res, `[[`, part), sp, after)
+      attr(out[[part]], "round") <- NULL
+    }
+    out$round <- sp$name
+    return(out)
+  }
   r <- as_ratings(x, ..., by = by)
   as_fraction(reference, "reference", call = call)
   rule <- new_rule(r$levels, target, reference, opposite, opposite_threshold,
@@ -138,6 +156,15 @@ as.data.frame.consensr_sensitivity <- function(x, ...) {
 
 #' @export
 format.consensr_sensitivity <- function(x, ...) {
+  if (!is.null(x$round)) {
+    key <- as.character(x$summary[[x$round]])
+    return(unlist(lapply(unique(key), function(k) {
+      part <- x
+      part$round <- NULL
+      part$summary <- x$summary[key == k, , drop = FALSE]
+      c(paste0(x$round, " ", k, ":"), format(part, ...))
+    })))
+  }
   s <- x$summary
   ref <- format_threshold(matrix(x$rule$frac, 2L))
   head <- sprintf("Threshold sensitivity of %s: %d threshold%s from %s to %s; reference %s",

@@ -11,6 +11,9 @@
 #'   `item`, `rating`, `levels`, `items`, `item_data`, `format`.
 #' @param by Optional name of a column that puts respondents into groups (e.g.
 #'   stakeholder group): the tally is then made within each group.
+#' @param round Optional name of a column of `x` that holds the Delphi round:
+#'   each round is then analysed on its own (a respondent rates an item at
+#'   most once per round) and the results are stacked with a `round` column.
 #' @return A data frame of class `consensr_tally` with one row per item x
 #'   level (x group): `item`, the item metadata, the group column (when `by`
 #'   is given), `level` (a factor in scale order; levels nobody chose are kept
@@ -26,7 +29,12 @@
 #' panel <- merge(atmp_ratings, atmp_participants, by = "respondent")
 #' head(tally_ratings(panel, by = "setting"))
 #' @export
-tally_ratings <- function(x, ..., by = NULL) {
+tally_ratings <- function(x, ..., by = NULL, round = NULL) {
+  if (!is.null(round)) {
+    sp <- split_rounds(x, round, rlang::current_env())
+    res <- lapply(sp$parts, tally_ratings, ..., by = by)
+    return(bind_rounds(res, sp, c("item", attr(res[[1L]], "item_vars"))))
+  }
   r <- as_ratings(x, ..., by = by)
   tab <- ratings_table(r, grouped = !is.null(by))
   tally_frame(r, tab, by)
@@ -90,10 +98,12 @@ tally_frame <- function(r, tab, by) {
 #' @export
 print.consensr_tally <- function(x, ...) {
   items <- length(unique(x$item))
-  cat(sprintf("<consensr_tally> %d item%s x %d level%s%s\n", items,
+  cat(sprintf("<consensr_tally> %d item%s x %d level%s%s%s\n", items,
               if (items == 1L) "" else "s", nlevels(x$level),
               if (nlevels(x$level) == 1L) "" else "s",
-              if (is.null(attr(x, "by"))) "" else paste0(" by ", attr(x, "by"))))
+              if (is.null(attr(x, "by"))) "" else paste0(" by ", attr(x, "by")),
+              if (is.null(attr(x, "round"))) "" else
+                sprintf(", %d rounds", length(unique(x[[attr(x, "round")]])))))
   print(as.data.frame(unclass_df(x)), ...)
   invisible(x)
 }
@@ -103,6 +113,7 @@ unclass_df <- function(x) {
   attr(x, "by") <- NULL
   attr(x, "rule") <- NULL
   attr(x, "groups") <- NULL
+  attr(x, "round") <- NULL
   class(x) <- "data.frame"
   x
 }

@@ -71,3 +71,30 @@ test_that("thresholds are sorted, deduplicated and validated", {
   expect_error(.Call(f, 1L, NULL, 2L, 1L, c(3, 2), NULL, FALSE), "thresholds")
   expect_error(.Call(f, 1L, NULL, 2L, 1L, "a", NULL, FALSE), "thresholds")
 })
+
+test_that("rounds are analysed one by one", {
+  r1 <- atmp_ratings
+  r1$round <- 1L
+  r2 <- atmp_ratings[atmp_ratings$respondent != "R01", ]
+  r2$round <- 2L
+  both <- rbind(r1, r2)
+  res <- consensus(both, "Fundamental", round = "round")
+  expect_identical(names(res)[1:3], c("item", "area", "round"))
+  expect_identical(nrow(res), 66L)
+  one <- consensus(r2[names(r2) != "round"], "Fundamental")
+  expect_identical(res$reached[res$round == 2L], one$reached)
+  expect_identical(res$n[res$round == 2L], one$n)
+  expect_output(print(res), "round 1: 16 of 33 items reached consensus")
+  t <- tally_ratings(both, round = "round")
+  expect_identical(t$count[t$round == 2L], tally_ratings(r2[names(r2) != "round"])$count)
+  s <- threshold_sensitivity(both, c(0.7, 0.8), "Fundamental", round = "round")
+  expect_identical(s$summary$round, c(1L, 1L, 2L, 2L))
+  expect_identical(s$summary$n_reached[1:2], c(18L, 14L))
+  expect_output(print(s), "round 2:")
+  g <- consensus(merge(both, atmp_participants, by = "respondent"), "Fundamental",
+                 by = "setting", round = "round")
+  expect_identical(nrow(consensus_groups(g)), 66L * 5L)
+  expect_error(consensus(both, "Fundamental", round = "wave"), "must have the column")
+  both$round[3] <- NA
+  expect_error(consensus(both, "Fundamental", round = "round"), "missing values")
+})
