@@ -12,6 +12,14 @@ SEXP ffi_rule(SEXP k_target, SEXP k_opp, SEXP n, SEXP n_group, SEXP threshold,
               SEXP opposite_threshold, SEXP strict);
 SEXP ffi_sweep(SEXP k_target, SEXP k_opp, SEXP n, SEXP n_group, SEXP thresholds,
                SEXP opposite_threshold, SEXP strict);
+SEXP ffi_jackknife(SEXP cls, SEXP n_resp, SEXP group, SEXP n_group,
+                   SEXP threshold, SEXP opposite_threshold, SEXP strict);
+SEXP ffi_bootstrap(SEXP cls, SEXP n_resp, SEXP group, SEXP n_group,
+                   SEXP n_rep, SEXP threshold, SEXP opposite_threshold,
+                   SEXP strict);
+
+SEXP ffi_agreement(SEXP counts, SEXP n_level, SEXP raters, SEXP listwise,
+                   SEXP metric, SEXP values, SEXP B);
 
 /* argument checks shared by the wrappers (checks.c) */
 int check_scalar_int(SEXP x, const char *what, int min);

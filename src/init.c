@@ -7,6 +7,9 @@ static const R_CallMethodDef call_methods[] = {
     {"ffi_fraction", (DL_FUNC)&ffi_fraction, 2},
     {"ffi_rule", (DL_FUNC)&ffi_rule, 7},
     {"ffi_sweep", (DL_FUNC)&ffi_sweep, 7},
+    {"ffi_jackknife", (DL_FUNC)&ffi_jackknife, 7},
+    {"ffi_bootstrap", (DL_FUNC)&ffi_bootstrap, 8},
+    {"ffi_agreement", (DL_FUNC)&ffi_agreement, 7},
     {NULL, NULL, 0}};
 
 void attribute_visible R_init_consensr(DllInfo *dll) {

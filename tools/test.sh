@@ -3,6 +3,7 @@
 # Prints testthat's totals as the last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
+bash tools/setup.sh
 lib=$(mktemp -d)
 R CMD INSTALL --no-multiarch -l "$lib" . >"$lib/install.log" 2>&1 || {
   cat "$lib/install.log"; echo "0 passed, 1 failed"; exit 1; }

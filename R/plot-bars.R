@@ -1,0 +1,431 @@
+# Stacked 100% bars of the ratings of every item.  plot_bars_data() computes
+# every segment's position; plot_bars() only maps it.
+
+#' Stacked bars of the ratings of every item
+#'
+#' One horizontal 100% bar per item, with a segment per level of the scale,
+#' grouped into panels by an item metadata column (e.g. thematic area).
+#' With a `target`, the target levels are stacked first from the left and a
+#' dashed line marks the `threshold`, so the bars that cross it are the
+#' items that reach consensus. `diverging = TRUE` centres the bars on the
+#' middle of the scale, as in Likert plots.
+#'
+#' `plot_bars_data()` returns the data drawn, one row per item and level:
+#' each segment runs from `xmin` to `xmax` (shares of the item's raters).
+#'
+#' @section Stacking order:
+#' Without a `target` the levels are stacked in scale order. With a
+#' `target`, its levels come first: when they are a block at the end of the
+#' scale (such as 7-9 on a 1-9 scale) the whole scale is stacked in reverse
+#' (9, 8, 7, 6, ...), otherwise the target levels are followed by the others
+#' in scale order. The legend follows the stacking order. Target levels are
+#' drawn in blues, the other levels in greys.
+#'
+#' With `diverging = TRUE` the levels keep scale order: the first half of the
+#' scale extends to the left of 0, the second half to the right and, for an
+#' odd number of levels, the middle level is split in half around 0. No
+#' threshold line is drawn (the target share is not read from 0 there).
+#'
+#' @param x Ratings in any shape [as_ratings()] reads, a [tally_ratings()]
+#'   result, or a [consensus()] result (bars then show the target levels
+#'   against the other levels, with the rule's threshold).
+#' @param ... Passed to [as_ratings()]: `levels`, `respondent`, `item`,
+#'   `rating`, `items`, `item_data`, `format`.
+#' @param target Optional target levels (by label or value): stacked first,
+#'   with the `threshold` marked.
+#' @param threshold The share marked by a dashed line when `target` is given.
+#' @param diverging If `TRUE`, centre the bars on the middle of the scale.
+#' @param group_col The item metadata column that groups the items into
+#'   panels. `NULL` (the default) uses the first metadata column, if any;
+#'   `FALSE` draws one panel.
+#' @param show_n If `TRUE`, write each item's number of raters at the end of
+#'   its bar.
+#' @param sort If `TRUE`, sort the items within each group by their target
+#'   share (or, without `target`, by the share of the first stacked level),
+#'   largest first. Otherwise items keep their input order.
+#' @param show_pct If `TRUE`, print the (half-up rounded) percentage inside
+#'   every segment wide enough to hold it.
+#' @param wrap Width, in characters, at which item names are wrapped.
+#' @return `plot_bars()` returns a ggplot object. `plot_bars_data()` returns
+#'   a data frame with the group column (when grouped), `item` (a factor in
+#'   display order, top to bottom), `level` (a factor in scale order), `count`,
+#'   `n`, `prop` (`NA` when `n` is 0), `stack` (position of the segment from
+#'   the left, or from the centre outwards for diverging bars), `xmin`,
+#'   `xmax`, `target` (is the level a target level), `target_prop` and
+#'   `reached` (when `target` is given). Its attributes hold the level order,
+#'   colours and rule used by the plot.
+#' @seealso [plot_infogram()], [table_ratings()]
+#' @examples
+#' plot_bars(atmp_published, target = "Fundamental")
+#' plot_bars(atmp_published, diverging = TRUE)
+#' head(plot_bars_data(atmp_published, target = "Fundamental"))
+#' @export
+plot_bars <- function(x, ..., target = NULL, threshold = 0.75,
+                      diverging = FALSE, group_col = NULL, show_n = TRUE,
+                      sort = FALSE, show_pct = FALSE, wrap = 55) {
+  call <- rlang::current_env()
+  check_flag(show_n, "show_n", call = call)
+  check_flag(show_pct, "show_pct", call = call)
+  check_width(wrap, "wrap", call = call)
+  d <- bars_data(x, ..., target = target, threshold = threshold,
+                 diverging = diverging, group_col = group_col, sort = sort,
+                 call = call)
+  draw_bars(d, show_n = show_n, show_pct = show_pct, wrap = wrap)
+}
+
+#' @rdname plot_bars
+#' @export
+plot_bars_data <- function(x, ..., target = NULL, threshold = 0.75,
+                           diverging = FALSE, group_col = NULL, sort = FALSE) {
+  call <- rlang::current_env()
+  bars_data(x, ..., target = target, threshold = threshold,
+            diverging = diverging, group_col = group_col, sort = sort,
+            call = call)
+}
+
+bars_data <- function(x, ..., target, threshold, diverging, group_col, sort,
+                      call) {
+  check_flag(diverging, "diverging", call = call)
+  check_flag(sort, "sort", call = call)
+  src <- bars_source(x, ..., target = target, threshold = threshold, call = call)
+  levels <- src$levels
+  K <- length(levels)
+  items <- src$items
+  m <- nrow(items)
+  counts <- src$counts
+  n <- src$n
+  group_col <- resolve_group_col(group_col, items, call)
+  if (!is.null(group_col) && group_col %in% c("level", "count", "n", "prop",
+                                             "stack", "xmin", "xmax", "target",
+                                             "target_prop", "reached")) {
+    abort("{.arg group_col} can't be {.val {group_col}}: that name is taken by a column of the plot data.",
+          call = call)
+  }
+  tcodes <- src$target_codes
+  stack <- if (diverging) seq_len(K) else stack_order(K, tcodes)
+
+  # item-level quantities
+  target_count <- if (is.null(tcodes)) NULL else colSums(counts[tcodes, , drop = FALSE])
+  target_prop <- if (is.null(tcodes)) NULL else safe_prop(target_count, n)
+  lead_prop <- safe_prop(counts[stack[1L], ], n)
+
+  # display order: grouped (factor levels or first appearance), input order
+  # within groups, or by share when sorting
+  gi <- rep(1L, m)
+  if (!is.null(group_col)) {
+    g <- items[[group_col]]
+    gkeys <- if (is.factor(g)) base::levels(g) else unique(as.character(g))
+    gi <- match(as.character(g), gkeys)
+    items[[group_col]] <- factor(as.character(g), levels = gkeys)
+  }
+  key <- if (sort) -(if (is.null(tcodes)) lead_prop else target_prop) else rep(0, m)
+  ord <- order(gi, key, seq_len(m), na.last = TRUE)
+
+  # segment positions, from the integer counts
+  safe_n <- ifelse(n > 0L, n, 1L)
+  pos <- segment_positions(counts, safe_n, stack, diverging)
+  xmin <- pos$xmin
+  xmax <- pos$xmax
+  xmin[, n == 0L] <- 0
+  xmax[, n == 0L] <- 0
+
+  seg <- if (diverging) stack_from_centre(K) else match(seq_len(K), stack)
+  rows <- expand.grid(k = if (diverging) seq_len(K) else stack, j = ord)
+  out <- items[rows$j, c(group_col, "item"), drop = FALSE]
+  out$item <- factor(out$item, levels = items$item[ord])
+  out$level <- factor(levels[rows$k], levels = levels)
+  cell <- cbind(rows$k, rows$j)
+  out$count <- counts[cell]
+  out$n <- n[rows$j]
+  out$prop <- safe_prop(out$count, out$n)
+  out$stack <- seg[rows$k]
+  out$xmin <- xmin[cell]
+  out$xmax <- xmax[cell]
+  out$target <- rows$k %in% tcodes
+  if (!is.null(tcodes)) {
+    out$target_prop <- target_prop[rows$j]
+    out$reached <- src$reached[rows$j]
+  }
+  rownames(out) <- NULL
+  legend <- if (diverging) levels else levels[stack]
+  attr(out, "bars") <- list(
+    levels = levels, legend = legend,
+    colours = bars_palette(levels, stack, tcodes, diverging),
+    group_col = group_col, diverging = diverging,
+    threshold = if (!is.null(tcodes) && !diverging) src$threshold,
+    target = if (!is.null(tcodes)) levels[tcodes],
+    rule = src$rule
+  )
+  out
+}
+
+# Levels, items, counts (K x m), n, target codes and the consensus flags of
+# ratings or of a consensus() result.
+bars_source <- function(x, ..., target, threshold, call) {
+  if (inherits(x, "consensr_consensus")) {
+    if (!is.null(target)) {
+      abort(c("{.arg target} can't be given with a {.fn consensus} result.",
+              "i" = "The result's own rule is used."), call = call)
+    }
+    return(consensus_source(x, call))
+  }
+  ct <- tbl_counts(x, ..., call = call)
+  r <- ct$ratings
+  K <- length(r$levels)
+  m <- nrow(r$items)
+  out <- list(levels = r$levels, items = r$items,
+              counts = matrix(as.integer(ct$table$counts), K, m),
+              n = as.integer(ct$table$n), target_codes = NULL)
+  if (!is.null(target)) {
+    res <- run_consensus(r, target = target, threshold = threshold, call = call)
+    rule <- attr(res, "rule")
+    out$target_codes <- rule$target_codes
+    out$reached <- res$reached
+    out$threshold <- rule$frac[1L] / rule$frac[2L]
+    out$rule <- rule
+  }
+  out
+}
+
+# A consensus() result as counts of "target", (other) and "opposite" levels.
+consensus_source <- function(x, call) {
+  rule <- attr(x, "rule")
+  if (is.null(rule) || !all(c("item", "count", "n", "reached") %in% names(x))) {
+    abort("{.arg x} must be an unaltered {.fn consensus} result.", call = call)
+  }
+  all_codes <- seq_along(rule$levels)
+  tlab <- level_label(rule$levels, rule$target_codes)
+  rest <- setdiff(all_codes, c(rule$target_codes, rule$opposite_codes))
+  rlab <- if (length(rest)) level_label(rule$levels, rest) else "other"
+  n <- as.integer(x$n)
+  if (is.null(rule$opposite)) {
+    levels <- c(tlab, rlab)
+    counts <- rbind(x$count, n - x$count)
+  } else {
+    olab <- level_label(rule$levels, rule$opposite_codes)
+    levels <- c(tlab, rlab, olab)
+    counts <- rbind(x$count, n - x$count - x$opposite_count, x$opposite_count)
+  }
+  if (anyDuplicated(levels)) levels <- make.unique(levels)
+  vars <- attr(x, "item_vars")
+  if (is.null(vars)) vars <- character()
+  items <- as.data.frame(unclass_df(x))[c("item", intersect(vars, names(x)))]
+  storage.mode(counts) <- "integer"
+  list(levels = levels, items = items, counts = counts, n = n,
+       target_codes = 1L, reached = x$reached,
+       threshold = rule$frac[1L] / rule$frac[2L], rule = rule)
+}
+
+# Left-to-right order of the level codes.
+stack_order <- function(K, tcodes) {
+  if (is.null(tcodes)) return(seq_len(K))
+  s <- sort(tcodes)
+  block <- all(diff(s) == 1L)
+  if (block && s[length(s)] == K && s[1L] != 1L) return(rev(seq_len(K)))
+  c(s, setdiff(seq_len(K), s))
+}
+
+# For diverging bars: position of each level counted from the centre
+# outwards (1 for the middle level or the two levels next to it).
+stack_from_centre <- function(K) {
+  h <- K %/% 2L
+  odd <- K %% 2L
+  c(if (h) (h + odd):(1L + odd), if (odd) 1L, if (h) (1L + odd):(h + odd))
+}
+
+# xmin, xmax (K x m matrices, indexed by level code) of every segment.
+segment_positions <- function(counts, n, stack, diverging) {
+  K <- nrow(counts)
+  m <- ncol(counts)
+  den <- matrix(n, K, m, byrow = TRUE)
+  xmin <- xmax <- matrix(0, K, m)
+  if (!diverging) {
+    cum <- apply(counts[stack, , drop = FALSE], 2L, cumsum)
+    cum <- matrix(cum, K, m)
+    xmax[stack, ] <- cum / den
+    xmin[stack, ] <- rbind(0, cum[-K, , drop = FALSE]) / den
+    return(list(xmin = xmin, xmax = xmax))
+  }
+  h <- K %/% 2L
+  odd <- K %% 2L == 1L
+  half_mid <- if (odd) counts[h + 1L, ] / 2 else rep(0, m)
+  if (odd) {
+    xmin[h + 1L, ] <- -half_mid / n
+    xmax[h + 1L, ] <- half_mid / n
+  }
+  edge <- half_mid
+  for (k in rev(seq_len(h))) {
+    xmax[k, ] <- -edge / n
+    edge <- edge + counts[k, ]
+    xmin[k, ] <- -edge / n
+  }
+  edge <- half_mid
+  for (k in seq_len(K)[seq_len(K) > h + odd]) {
+    xmin[k, ] <- edge / n
+    edge <- edge + counts[k, ]
+    xmax[k, ] <- edge / n
+  }
+  list(xmin = xmin, xmax = xmax)
+}
+
+# Colours by level (named by level, scale order).
+bars_palette <- function(levels, stack, tcodes, diverging) {
+  K <- length(levels)
+  pal <- character(K)
+  if (diverging) {
+    h <- K %/% 2L
+    odd <- K %% 2L == 1L
+    if (h > 0L) {
+      pal[seq_len(h)] <- hex_ramp("#24527A", "#A9C2DB", h)
+      pal[(K - h + 1L):K] <- rev(hex_ramp("#8E3B1E", "#E3B59B", h))
+    }
+    if (odd) pal[h + 1L] <- "#C8C8C8"
+  } else if (is.null(tcodes)) {
+    pal[stack] <- hex_ramp("#1F4E79", "#C9D6E3", K)
+  } else {
+    tstack <- stack[stack %in% tcodes]
+    ostack <- stack[!stack %in% tcodes]
+    pal[tstack] <- hex_ramp("#1F4E79", "#8FB3D9", length(tstack))
+    pal[ostack] <- hex_ramp("#8A8A8A", "#DADADA", length(ostack))
+  }
+  stats::setNames(pal, levels)
+}
+
+# n colours from `from` to `to`, interpolated in RGB (n = 1 gives `from`).
+hex_ramp <- function(from, to, n) {
+  if (n <= 0L) return(character())
+  a <- hex_rgb(from)
+  b <- hex_rgb(to)
+  t <- if (n == 1L) 0 else (seq_len(n) - 1) / (n - 1)
+  rgb <- outer(t, b - a) + matrix(a, n, 3L, byrow = TRUE)
+  sprintf("#%02X%02X%02X", round(rgb[, 1L]), round(rgb[, 2L]), round(rgb[, 3L]))
+}
+
+hex_rgb <- function(hex) {
+  vapply(c(2L, 4L, 6L), function(i) strtoi(substr(hex, i, i + 1L), 16L), numeric(1))
+}
+
+# Dark text on light fills, white on dark ones.
+text_on <- function(fill) {
+  lum <- vapply(fill, function(h) sum(hex_rgb(h) * c(0.299, 0.587, 0.114)) / 255,
+                numeric(1))
+  ifelse(lum > 0.55, "grey10", "white")
+}
+
+# "Biomarkers and\nSurrogate Endpoints"
+wrap_labels <- function(x, width) {
+  vapply(as.character(x), function(s) paste(strwrap(s, width = width), collapse = "\n"),
+         character(1), USE.NAMES = FALSE)
+}
+
+check_width <- function(x, arg, call) {
+  if (!is.numeric(x) || length(x) != 1L || is.na(x) || x < 5) {
+    abort("{.arg {arg}} must be a number of characters (at least 5).", call = call)
+  }
+  invisible(x)
+}
+
+pct_axis <- function(b) {
+  out <- paste0(trimws(formatC(100 * abs(b), format = "fg", digits = 4)), "%")
+  out[is.na(b)] <- NA_character_
+  out
+}
+
+bars_theme <- function() {
+  ggplot2::theme_minimal(base_size = 10) +
+    ggplot2::theme(
+      legend.position = "bottom",
+      panel.grid.major.y = ggplot2::element_blank(),
+      panel.grid.minor = ggplot2::element_blank(),
+      strip.text.y = ggplot2::element_text(angle = 0, hjust = 0, face = "bold",
+                                           size = 8.5),
+      strip.background = ggplot2::element_rect(fill = "grey95", colour = NA),
+      axis.text.y = ggplot2::element_text(size = 8, colour = "grey15"),
+      plot.caption = ggplot2::element_text(hjust = 0, colour = "grey30",
+                                           size = 8),
+      plot.caption.position = "plot",
+      panel.spacing.y = ggplot2::unit(4, "pt")
+    )
+}
+
+draw_bars <- function(d, show_n, show_pct, wrap) {
+  info <- attr(d, "bars")
+  d$y <- factor(d$item, levels = rev(levels(d$item)))
+  d$xmid <- (d$xmin + d$xmax) / 2
+  d$width <- d$xmax - d$xmin
+  p <- ggplot2::ggplot(d, ggplot2::aes(y = .data$y)) +
+    ggplot2::geom_tile(
+      ggplot2::aes(x = .data$xmid, width = .data$width, fill = .data$level),
+      height = 0.72, colour = NA
+    ) +
+    ggplot2::scale_fill_manual(values = info$colours, limits = info$legend,
+                               breaks = info$legend, drop = FALSE, name = NULL) +
+    ggplot2::scale_y_discrete(labels = function(v) wrap_labels(v, wrap)) +
+    ggplot2::guides(fill = ggplot2::guide_legend(nrow = if (length(info$legend) > 5L) 2L else 1L,
+                                                 byrow = TRUE)) +
+    bars_theme()
+
+  if (show_pct) {
+    lab <- d[!is.na(d$prop) & d$width >= 0.07, , drop = FALSE]
+    if (nrow(lab) > 0L) {
+      lab$label <- paste0(format_pct_half_up(lab$count, lab$n, 0L), "%")
+      lab$text_colour <- text_on(info$colours[as.character(lab$level)])
+      p <- p + ggplot2::geom_text(
+        data = lab,
+        ggplot2::aes(x = .data$xmid, label = .data$label,
+                     colour = .data$text_colour),
+        size = 2.5
+      ) + ggplot2::scale_colour_identity()
+    }
+  }
+
+  if (info$diverging) {
+    left <- min(d$xmin, -0.05)
+    right <- max(d$xmax, 0.05)
+    span <- right - left
+    nx <- right + 0.015 * span
+    p <- p + ggplot2::geom_vline(xintercept = 0, colour = "grey40", linewidth = 0.3) +
+      ggplot2::scale_x_continuous(
+        labels = pct_axis,
+        breaks = function(l) {
+          b <- seq(-1, 1, by = 0.25)
+          b[b >= left - 1e-9 & b <= right + 1e-9]
+        },
+        limits = c(left, if (show_n) right + 0.1 * span else right),
+        expand = ggplot2::expansion(mult = c(0.01, 0.01))
+      )
+  } else {
+    breaks <- sort(unique(c(seq(0, 1, by = 0.25), info$threshold)))
+    p <- p + ggplot2::scale_x_continuous(
+      labels = pct_axis, breaks = breaks, limits = c(0, if (show_n) 1.15 else 1),
+      expand = ggplot2::expansion(mult = c(0, 0.01))
+    )
+    nx <- 1.02
+  }
+  if (!is.null(info$threshold)) {
+    p <- p + ggplot2::geom_vline(xintercept = info$threshold, linetype = "dashed",
+                                 colour = "#B03A2E", linewidth = 0.5)
+  }
+  if (show_n) {
+    nd <- d[!duplicated(d$item), , drop = FALSE]
+    nd$label <- paste0("n = ", nd$n)
+    p <- p + ggplot2::geom_text(data = nd, ggplot2::aes(x = nx, label = .data$label),
+                                hjust = 0, size = 2.5, colour = "grey35")
+  }
+  if (!is.null(info$group_col)) {
+    p <- p + ggplot2::facet_grid(
+      rows = ggplot2::vars(!!rlang::sym(info$group_col)),
+      scales = "free_y", space = "free_y",
+      labeller = ggplot2::label_wrap_gen(width = 22)
+    )
+  }
+  caption <- NULL
+  if (!is.null(info$threshold)) {
+    caption <- sprintf("Dashed line: %s %s (consensus threshold).",
+                       format_threshold(matrix(info$rule$frac, 2L)),
+                       level_label(info$levels, match(info$target, info$levels)))
+  } else if (info$diverging) {
+    caption <- "Bars centred on the middle of the scale."
+  }
+  p + ggplot2::labs(x = "Share of raters", y = NULL, caption = caption)
+}

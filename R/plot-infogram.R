@@ -1,0 +1,296 @@
+# The items that reached consensus as cards grouped by thematic area, in the
+# spirit of Figure 1 of the reference study.
+
+#' Infogram of the items that reached consensus
+#'
+#' Draws one card per item that reached consensus, labelled with its name
+#' and its target share (e.g. "96%"), in one panel per group of items (e.g.
+#' thematic area), as in the "infogram" of the reference study (Figure 1).
+#' Groups in which no item reached consensus are kept as panels with a note,
+#' so the figure shows where consensus is missing; when no item at all
+#' reached consensus the plot says so instead of failing.
+#'
+#' Percentages are rounded half-up exactly from the counts (see
+#' [table_ratings()]).
+#'
+#' @param x Ratings in any shape [as_ratings()] reads, or a [consensus()]
+#'   result (then `target` and `threshold` are not needed: the result's rule
+#'   is used).
+#' @param target The target levels, as in [consensus()].
+#' @param threshold The consensus threshold, as in [consensus()].
+#' @param group_col The item metadata column that groups the items into
+#'   panels. `NULL` (the default) uses the first metadata column, if any;
+#'   `FALSE` draws one panel.
+#' @param ... Passed to [consensus()] (for example `levels`, `opposite`,
+#'   `opposite_threshold`, `strict`) and on to [as_ratings()].
+#' @param decimals Number of decimals of the percentages, 0 to 6.
+#' @param sort If `TRUE`, sort the cards of each group by their share,
+#'   largest first; otherwise they keep the input order.
+#' @param ncol Number of columns of the layout. Groups are placed in
+#'   order, down the first column and then the next, split so that the
+#'   columns are about equally long.
+#' @param wrap Width, in characters, at which item names are wrapped; by
+#'   default `100 / ncol`.
+#' @return `plot_infogram()` returns a ggplot object. `plot_infogram_data()`
+#'   returns a data frame with one row per item that reached consensus: the
+#'   group column (a factor holding every group, including empty ones),
+#'   `item`, `count`, `n`, `prop`, `label` (the percentage as text), `index`
+#'   (position of the card within its group), `column` and `y` (the centre
+#'   of the card in the layout; cards are 1 unit apart, going down from 0).
+#'   The attribute `"infogram"` holds the layout of the groups (a data frame
+#'   with `group`, `column`, `y` of the heading, `n_items` and `empty`) and
+#'   the rule.
+#' @seealso [plot_bars()], [consensus()]
+#' @examples
+#' plot_infogram(atmp_published, "Fundamental", threshold = 0.75)
+#' plot_infogram_data(atmp_published, "Fundamental")[, c("area", "item", "label")]
+#'
+#' # from a consensus() result
+#' res <- consensus(atmp_ratings, "Fundamental", threshold = 0.8)
+#' plot_infogram(res)
+#' @export
+plot_infogram <- function(x, target, threshold = 0.75, group_col = NULL, ...,
+                          decimals = 0, sort = FALSE, ncol = 2, wrap = NULL) {
+  call <- rlang::current_env()
+  d <- infogram_data(x, target, threshold, group_col, ...,
+                     decimals = decimals, sort = sort, ncol = ncol,
+                     call = call)
+  if (is.null(wrap)) wrap <- max(20, round(100 / ncol))
+  check_width(wrap, "wrap", call = call)
+  draw_infogram(d, wrap = wrap)
+}
+
+#' @rdname plot_infogram
+#' @export
+plot_infogram_data <- function(x, target, threshold = 0.75, group_col = NULL,
+                               ..., decimals = 0, sort = FALSE, ncol = 2) {
+  call <- rlang::current_env()
+  infogram_data(x, target, threshold, group_col, ..., decimals = decimals,
+                sort = sort, ncol = ncol, call = call)
+}
+
+# Heights in layout units.
+infogram_units <- list(header = 0.8, card = 1, note = 0.8, gap = 0.45)
+
+infogram_data <- function(x, target, threshold, group_col, ..., decimals,
+                          sort, ncol, call) {
+  decimals <- check_decimals(decimals, call = call)
+  check_flag(sort, "sort", call = call)
+  check_count_arg(ncol, "ncol", call = call)
+  if (inherits(x, "consensr_consensus")) {
+    if (!missing(target)) {
+      abort(c("{.arg target} can't be given with a {.fn consensus} result.",
+              "i" = "The result's own rule is used."), call = call)
+    }
+    res <- x
+    if (is.null(attr(res, "rule")) || !all(c("item", "count", "n", "reached") %in% names(res))) {
+      abort("{.arg x} must be an unaltered {.fn consensus} result.", call = call)
+    }
+  } else {
+    if (missing(target)) {
+      abort("{.arg target} must name the level(s) counted towards consensus, e.g. {.code target = \"Fundamental\"}.",
+            call = call)
+    }
+    if (inherits(x, "consensr_sensitivity")) {
+      abort("{.arg x} must hold ratings or a {.fn consensus} result, not a {.cls consensr_sensitivity} result.",
+            call = call)
+    }
+    by <- if (inherits(x, "consensr_tally")) attr(x, "by") else NULL
+    res <- tryCatch(
+      if (is.null(by)) consensus(x, target = target, threshold = threshold, ...) else
+        consensus(x, target = target, threshold = threshold, by = by, ...),
+      error = function(e) abort("Can't apply the consensus rule to {.arg x}.",
+                                parent = e, call = call)
+    )
+  }
+  rule <- attr(res, "rule")
+  vars <- attr(res, "item_vars")
+  items <- as.data.frame(unclass_df(res))
+  items <- items[c("item", intersect(vars, names(items)))]
+  group_col <- resolve_group_col(group_col, items, call)
+  if (!is.null(group_col) && group_col %in% c("count", "n", "prop", "label",
+                                             "index", "column", "y")) {
+    abort("{.arg group_col} can't be {.val {group_col}}: that name is taken by a column of the plot data.",
+          call = call)
+  }
+  gname <- if (is.null(group_col)) ".group" else group_col
+  g <- if (is.null(group_col)) rep("", nrow(res)) else res[[group_col]]
+  gkeys <- if (is.factor(g)) base::levels(g) else unique(as.character(g))
+  gkeys <- gkeys[!is.na(gkeys)]
+  gf <- factor(as.character(g), levels = gkeys)
+
+  keep <- which(res$reached %in% TRUE & !is.na(gf))
+  key <- if (sort) -res$prop[keep] else rep(0, length(keep))
+  keep <- keep[order(as.integer(gf[keep]), key, keep)]
+  out <- data.frame(group = gf[keep], item = as.character(res$item[keep]),
+                    count = as.integer(res$count[keep]), n = as.integer(res$n[keep]),
+                    stringsAsFactors = FALSE)
+  names(out)[1L] <- gname
+  out$prop <- out$count / out$n
+  out$label <- sprintf("%s%%", format_pct_half_up(out$count, out$n, decimals))
+  out$index <- as.integer(stats::ave(seq_along(keep), out[[gname]], FUN = seq_along))
+
+  # layout: groups in order, split into columns of about equal height
+  n_items <- as.integer(tabulate(as.integer(out[[gname]]), length(gkeys)))
+  u <- infogram_units
+  header <- if (is.null(group_col)) 0 else u$header
+  height <- header + ifelse(n_items > 0L, n_items * u$card, u$note) + u$gap
+  column <- split_columns(height, ncol)
+  top <- numeric(length(gkeys))
+  for (cc in unique(column)) {
+    idx <- which(column == cc)
+    top[idx] <- -c(0, cumsum(height[idx]))[seq_along(idx)]
+  }
+  gi <- as.integer(out[[gname]])
+  out$column <- column[gi]
+  out$y <- top[gi] - header - (out$index - 0.5) * u$card
+  rownames(out) <- NULL
+  groups <- data.frame(group = factor(gkeys, levels = gkeys), column = column,
+                       y = top - header / 2, n_items = n_items,
+                       empty = n_items == 0L)
+  attr(out, "infogram") <- list(
+    group_col = group_col, group_name = gname, groups = groups,
+    ncol = max(column, 1L), depth = max(-(top - height + u$gap), 1),
+    rule = rule, rule_text = paste(format(rule), collapse = "; ")
+  )
+  out
+}
+
+# Contiguous split of the heights into at most k columns minimising the
+# tallest column (exact, by dynamic programming; groups are few).
+split_columns <- function(h, k) {
+  G <- length(h)
+  if (G == 0L) return(integer())
+  k <- min(k, G)
+  cs <- c(0, cumsum(h))
+  cost <- matrix(Inf, G, k)
+  from <- matrix(0L, G, k)
+  cost[, 1L] <- cs[-1L]
+  if (k > 1L) {
+    for (c in 2:k) {
+      for (i in seq_len(G)) {
+        for (j in seq_len(i - 1L)) {
+          v <- max(cost[j, c - 1L], cs[i + 1L] - cs[j + 1L])
+          if (v < cost[i, c] - 1e-12) {
+            cost[i, c] <- v
+            from[i, c] <- j
+          }
+        }
+      }
+    }
+  }
+  best <- which.min(cost[G, ])
+  column <- integer(G)
+  i <- G
+  for (c in best:1) {
+    j <- if (c > 1L) from[i, c] else 0L
+    column[(j + 1L):i] <- c
+    i <- j
+  }
+  column
+}
+
+check_count_arg <- function(x, arg, call) {
+  if (!is.numeric(x) || length(x) != 1L || is.na(x) || x < 1 || x != trunc(x)) {
+    abort("{.arg {arg}} must be a whole number, at least 1.", call = call)
+  }
+  invisible(x)
+}
+
+# Muted colours for the groups (recycled).
+group_palette <- function(k) {
+  base <- c("#3A6EA5", "#C0504D", "#4F8A5B", "#8064A2", "#D08C2E",
+            "#2E8C94", "#8C5A3C", "#6B6B6B", "#A34D7A", "#5B7F2A")
+  rep_len(base, k)
+}
+
+# Blend a colour with white: tint(col, 0.85) is a light background.
+tint <- function(hex, amount) {
+  vapply(hex, function(h) {
+    rgb <- hex_rgb(h)
+    rgb <- rgb + (255 - rgb) * amount
+    sprintf("#%02X%02X%02X", round(rgb[1L]), round(rgb[2L]), round(rgb[3L]))
+  }, character(1), USE.NAMES = FALSE)
+}
+
+# Blend a colour with black.
+shade <- function(hex, amount) {
+  vapply(hex, function(h) {
+    rgb <- hex_rgb(h) * (1 - amount)
+    sprintf("#%02X%02X%02X", round(rgb[1L]), round(rgb[2L]), round(rgb[3L]))
+  }, character(1), USE.NAMES = FALSE)
+}
+
+draw_infogram <- function(d, wrap) {
+  info <- attr(d, "infogram")
+  gname <- info$group_name
+  groups <- info$groups
+  u <- infogram_units
+  pal <- group_palette(nrow(groups))
+  d$name <- wrap_labels(d$item, wrap)
+  d$accent <- pal[as.integer(d[[gname]])]
+  d$fill <- tint(d$accent, 0.87)
+  d$ink <- shade(d$accent, 0.25)
+  w <- 0.96
+  left <- function(col) col - w / 2
+
+  caption <- sprintf("Items reaching consensus (%s). Percentages rounded half-up.",
+                     info$rule_text)
+  p <- ggplot2::ggplot(d, ggplot2::aes(y = .data$y)) +
+    ggplot2::geom_tile(ggplot2::aes(x = .data$column, fill = .data$fill),
+                       width = w, height = u$card * 0.88, colour = NA) +
+    ggplot2::geom_tile(ggplot2::aes(x = left(.data$column) + 0.009, fill = .data$accent),
+                       width = 0.018, height = u$card * 0.88, colour = NA) +
+    ggplot2::geom_text(ggplot2::aes(x = left(.data$column) + 0.04, label = .data$name),
+                       hjust = 0, vjust = 0.5, size = 2.9, lineheight = 0.9,
+                       colour = "grey10") +
+    ggplot2::geom_text(ggplot2::aes(x = .data$column + w / 2 - 0.03,
+                                    label = .data$label, colour = .data$ink),
+                       hjust = 1, vjust = 0.5, size = 3.8, fontface = "bold")
+
+  if (!is.null(info$group_col)) {
+    heads <- groups
+    heads$label <- wrap_labels(as.character(heads$group), round(wrap * 1.3))
+    heads$accent <- pal[as.integer(heads$group)]
+    heads$ink <- shade(heads$accent, 0.25)
+    p <- p +
+      ggplot2::geom_text(data = heads,
+                         ggplot2::aes(x = left(.data$column), y = .data$y,
+                                      label = .data$label, colour = .data$ink),
+                         hjust = 0, vjust = 0.5, size = 3.3, fontface = "bold",
+                         lineheight = 0.9) +
+      ggplot2::geom_segment(data = heads,
+                            ggplot2::aes(x = left(.data$column),
+                                         xend = left(.data$column) + w,
+                                         y = .data$y - u$header / 2 + 0.04,
+                                         yend = .data$y - u$header / 2 + 0.04,
+                                         colour = .data$accent),
+                            linewidth = 0.4)
+  }
+  empty <- groups[groups$empty, , drop = FALSE]
+  if (nrow(empty) > 0L) {
+    header <- if (is.null(info$group_col)) 0 else u$header
+    empty$label <- if (is.null(info$group_col)) {
+      sprintf("No item reached consensus (%s).", info$rule_text)
+    } else {
+      "No item reached consensus."
+    }
+    empty$ny <- empty$y + header / 2 - header - u$note / 2
+    p <- p + ggplot2::geom_text(
+      data = empty,
+      ggplot2::aes(x = left(.data$column) + 0.04, y = .data$ny, label = .data$label),
+      hjust = 0, size = 2.9, colour = "grey45", fontface = "italic"
+    )
+  }
+  p + ggplot2::scale_fill_identity() +
+    ggplot2::scale_colour_identity() +
+    ggplot2::scale_x_continuous(limits = c(0.5, info$ncol + 0.5), expand = c(0, 0)) +
+    ggplot2::scale_y_continuous(limits = c(-info$depth, 0), expand = c(0, 0)) +
+    ggplot2::labs(x = NULL, y = NULL, caption = caption) +
+    ggplot2::theme_void(base_size = 10) +
+    ggplot2::theme(
+      plot.caption = ggplot2::element_text(hjust = 0, colour = "grey30", size = 8),
+      plot.caption.position = "plot",
+      plot.margin = ggplot2::margin(8, 8, 6, 8)
+    )
+}

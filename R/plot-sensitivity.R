@@ -1,0 +1,186 @@
+# Plots of a threshold_sensitivity() result.
+
+#' Plot a threshold sensitivity analysis
+#'
+#' The number of items reaching consensus as a function of the threshold,
+#' with the reference threshold marked; or, with `items = TRUE`, a tile plot
+#' of every item at every threshold tried, items ordered by the largest
+#' threshold at which they reach consensus (their switch point).
+#'
+#' The step line is exact: between the thresholds tried, the number of items
+#' reaching consensus only changes at the items' switch points (see
+#' `max_threshold` in [threshold_sensitivity()]), which are added to the
+#' line. Points mark the thresholds that were tried.
+#'
+#' @param x A [threshold_sensitivity()] result.
+#' @param items If `TRUE`, draw (or return the data of) the item x threshold
+#'   tile plot instead of the counts.
+#' @param wrap Width, in characters, at which item names are wrapped
+#'   (`items = TRUE`).
+#' @return `plot_sensitivity()` returns a ggplot object.
+#'   `plot_sensitivity_data()` returns, for `items = FALSE`, a data frame with
+#'   one row per threshold on the line: `threshold`, `n_reached`, `tried`
+#'   (`TRUE` for the thresholds of the analysis, `FALSE` for switch points
+#'   added between them) and `reference` (`TRUE` at the reference
+#'   threshold); for `items = TRUE`, one row per item and threshold tried:
+#'   `item` (a factor, ordered by `max_threshold`, the first level drawn at
+#'   the bottom), the item metadata, `threshold`, `xmin`, `xmax` (the tile's
+#'   extent), `reached` and `max_threshold`.
+#' @seealso [threshold_sensitivity()], [plot_bars()]
+#' @examples
+#' s <- threshold_sensitivity(atmp_published, seq(0.5, 1, by = 0.01),
+#'                            "Fundamental")
+#' plot_sensitivity(s)
+#' plot_sensitivity(s, items = TRUE)
+#' head(plot_sensitivity_data(s))
+#' @export
+plot_sensitivity <- function(x, items = FALSE, wrap = 55) {
+  call <- rlang::current_env()
+  check_width(wrap, "wrap", call = call)
+  d <- sensitivity_data(x, items, call)
+  if (items) draw_sensitivity_items(d, x, wrap) else draw_sensitivity(d, x)
+}
+
+#' @rdname plot_sensitivity
+#' @export
+plot_sensitivity_data <- function(x, items = FALSE) {
+  call <- rlang::current_env()
+  sensitivity_data(x, items, call)
+}
+
+sensitivity_data <- function(x, items, call) {
+  if (!inherits(x, "consensr_sensitivity")) {
+    abort("{.arg x} must be a {.fn threshold_sensitivity} result, not {.obj_type_friendly {x}}.",
+          call = call)
+  }
+  check_flag(items, "items", call = call)
+  if (items) sensitivity_items_data(x) else sensitivity_curve_data(x)
+}
+
+# Thresholds tried plus the switch points between them; at a switch point
+# p the count includes the items with max_threshold >= p (> p when strict).
+sensitivity_curve_data <- function(x) {
+  s <- x$summary
+  lo <- min(s$threshold)
+  hi <- max(s$threshold)
+  mt <- x$items$max_threshold
+  sw <- sort(unique(mt[!is.na(mt) & mt > lo & mt < hi]))
+  tried <- !is.na(match_threshold(sw, s$threshold))
+  sw <- sw[!tried]
+  strict <- isTRUE(x$rule$strict)
+  n_at <- vapply(sw, function(t) {
+    as.integer(sum(if (strict) mt > t else mt >= t, na.rm = TRUE))
+  }, integer(1))
+  out <- data.frame(threshold = c(s$threshold, sw),
+                    n_reached = c(s$n_reached, n_at),
+                    tried = c(rep(TRUE, nrow(s)), rep(FALSE, length(sw))))
+  out <- out[order(out$threshold, !out$tried), , drop = FALSE]
+  out$reference <- out$tried & !is.na(match_threshold(out$threshold, x$reference))
+  rownames(out) <- NULL
+  out
+}
+
+# Equal up to the 1e-9 with which thresholds are read as fractions.
+match_threshold <- function(x, table) {
+  vapply(x, function(v) {
+    i <- which(abs(table - v) <= 1e-9)
+    if (length(i)) i[1L] else NA_integer_
+  }, integer(1))
+}
+
+sensitivity_items_data <- function(x) {
+  st <- x$status
+  it <- x$items
+  thr <- sort(unique(x$thresholds))
+  mid <- (thr[-1L] + thr[-length(thr)]) / 2
+  half <- if (length(thr) > 1L) min(diff(thr)) / 2 else 0.01
+  lo <- c(thr[1L] - (if (length(thr) > 1L) thr[2L] - mid[1L] else half), mid)
+  hi <- c(mid, thr[length(thr)] + (if (length(thr) > 1L) thr[length(thr)] - mid[length(mid)] else half))
+  # items: largest switch point at the top; never reaching at the bottom
+  ord <- order(it$max_threshold, it$prop, -seq_len(nrow(it)), na.last = FALSE)
+  out <- st
+  out$item <- factor(as.character(st$item), levels = as.character(it$item)[ord])
+  j <- match(st$threshold, thr)
+  out$xmin <- lo[j]
+  out$xmax <- hi[j]
+  out$max_threshold <- it$max_threshold[match(as.character(st$item), as.character(it$item))]
+  rownames(out) <- NULL
+  out
+}
+
+sensitivity_theme <- function() {
+  ggplot2::theme_minimal(base_size = 10) +
+    ggplot2::theme(
+      panel.grid.minor = ggplot2::element_blank(),
+      plot.caption = ggplot2::element_text(hjust = 0, colour = "grey30", size = 8),
+      plot.caption.position = "plot",
+      legend.position = "bottom"
+    )
+}
+
+draw_sensitivity <- function(d, x) {
+  ref <- x$reference
+  at_ref <- d[d$reference, , drop = FALSE]
+  step <- if (isTRUE(x$rule$strict)) "hv" else "vh"
+  rule_txt <- paste(format(x$rule), collapse = " / ")
+  lab <- if (nrow(at_ref)) {
+    sprintf("reference %s: %d item%s", pct_axis(ref), at_ref$n_reached[1L],
+            if (at_ref$n_reached[1L] == 1L) "" else "s")
+  } else sprintf("reference %s", pct_axis(ref))
+  ymax <- max(d$n_reached, 1L)
+  p <- ggplot2::ggplot(d, ggplot2::aes(x = .data$threshold, y = .data$n_reached)) +
+    ggplot2::geom_vline(xintercept = ref, linetype = "dashed", colour = "grey40",
+                        linewidth = 0.4) +
+    ggplot2::geom_step(direction = step, colour = "#1F4E79", linewidth = 0.6) +
+    ggplot2::geom_point(data = d[d$tried, , drop = FALSE], colour = "#1F4E79",
+                        size = 1.1) +
+    ggplot2::annotate("label", x = ref, y = ymax * 1.04, label = lab,
+                      hjust = -0.05, vjust = 0, size = 2.9, label.size = 0,
+                      fill = "white", colour = "grey15") +
+    ggplot2::scale_x_continuous(labels = pct_axis) +
+    ggplot2::scale_y_continuous(limits = c(0, ymax * 1.14),
+                                breaks = function(l) unique(floor(pretty(c(0, ymax)))),
+                                expand = ggplot2::expansion(mult = c(0, 0))) +
+    ggplot2::labs(x = "Consensus threshold", y = "Items reaching consensus",
+                  caption = sprintf("Rule: %s. Points: thresholds tried; the line steps at the items' exact switch points.",
+                                    rule_txt)) +
+    sensitivity_theme()
+  if (nrow(at_ref)) {
+    p <- p + ggplot2::geom_point(data = at_ref, colour = "#C0504D", size = 2.4)
+  }
+  p
+}
+
+draw_sensitivity_items <- function(d, x, wrap) {
+  d$status <- factor(ifelse(is.na(d$reached), "not rated",
+                            ifelse(d$reached, "reached", "not reached")),
+                     levels = c("reached", "not reached", "not rated"))
+  d$xmid <- (d$xmin + d$xmax) / 2
+  d$width <- d$xmax - d$xmin
+  ggplot2::ggplot(d, ggplot2::aes(y = .data$item)) +
+    ggplot2::geom_tile(ggplot2::aes(x = .data$xmid, width = .data$width,
+                                    fill = .data$status, colour = .data$status),
+                       height = 0.85, linewidth = 0.15) +
+    ggplot2::geom_vline(xintercept = x$reference, linetype = "dashed",
+                        colour = "grey10", linewidth = 0.4) +
+    ggplot2::scale_fill_manual(values = c(reached = "#1F4E79",
+                                          `not reached` = "#E3E3E3",
+                                          `not rated` = "#FFFFFF"),
+                               limits = c("reached", "not reached",
+                                          if (anyNA(d$reached)) "not rated"),
+                               drop = FALSE, name = NULL) +
+    ggplot2::scale_colour_manual(values = c(reached = "#1F4E79",
+                                            `not reached` = "#E3E3E3",
+                                            `not rated` = "#FFFFFF"),
+                                 guide = "none") +
+    ggplot2::scale_x_continuous(labels = pct_axis,
+                                expand = ggplot2::expansion(mult = c(0, 0))) +
+    ggplot2::scale_y_discrete(labels = function(v) wrap_labels(v, wrap)) +
+    ggplot2::labs(x = "Consensus threshold", y = NULL,
+                  caption = sprintf("Rule: %s. Dashed line: reference threshold; items ordered by the largest threshold they reach.",
+                                    paste(format(x$rule), collapse = " / "))) +
+    sensitivity_theme() +
+    ggplot2::theme(panel.grid = ggplot2::element_blank(),
+                   axis.text.y = ggplot2::element_text(size = 7.5),
+                   plot.margin = ggplot2::margin(5.5, 14, 5.5, 5.5))
+}
