@@ -1,4 +1,9 @@
 # autoplot() methods: the default picture of each result.
+#
+# The generic is imported from ggplot2 (and re-exported, R/reexports.R), so
+# the methods are registered with a plain @export. (roxygen2 7.2.3 drops
+# `@exportS3Method ggplot2::autoplot` with a warning once the generic is
+# imported.)
 
 #' Plot consensr results with autoplot()
 #'
@@ -25,7 +30,7 @@
 NULL
 
 #' @rdname autoplot.consensr
-#' @exportS3Method ggplot2::autoplot
+#' @export
 autoplot.consensr_consensus <- function(object, type = c("bars", "infogram"), ...) {
   type <- rlang::arg_match(type)
   switch(type,
@@ -35,13 +40,13 @@ autoplot.consensr_consensus <- function(object, type = c("bars", "infogram"), ..
 }
 
 #' @rdname autoplot.consensr
-#' @exportS3Method ggplot2::autoplot
+#' @export
 autoplot.consensr_tally <- function(object, ...) {
   plot_bars(object, ...)
 }
 
 #' @rdname autoplot.consensr
-#' @exportS3Method ggplot2::autoplot
+#' @export
 autoplot.consensr_sensitivity <- function(object, ...) {
   plot_sensitivity(object, ...)
 }

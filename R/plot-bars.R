@@ -356,14 +356,23 @@ draw_bars <- function(d, show_n, show_pct, wrap) {
   p <- ggplot2::ggplot(d, ggplot2::aes(y = .data$y)) +
     ggplot2::geom_tile(
       ggplot2::aes(x = .data$xmid, width = .data$width, fill = .data$level),
-      height = 0.72, colour = NA
+      height = 0.72, colour = "white", linewidth = 0.25
     ) +
     ggplot2::scale_fill_manual(values = info$colours, limits = info$legend,
                                breaks = info$legend, drop = FALSE, name = NULL) +
     ggplot2::scale_y_discrete(labels = function(v) wrap_labels(v, wrap)) +
-    ggplot2::guides(fill = ggplot2::guide_legend(nrow = if (length(info$legend) > 5L) 2L else 1L,
-                                                 byrow = TRUE)) +
+    ggplot2::guides(fill = ggplot2::guide_legend(
+      nrow = if (sum(nchar(info$legend)) + 4L * length(info$legend) > 80L) 2L else 1L,
+      byrow = TRUE
+    )) +
     bars_theme()
+  if (info$diverging) {
+    p <- p + ggplot2::geom_vline(xintercept = 0, colour = "grey40", linewidth = 0.3)
+  }
+  if (!is.null(info$threshold)) {
+    p <- p + ggplot2::geom_vline(xintercept = info$threshold, linetype = "dashed",
+                                 colour = "#B03A2E", linewidth = 0.5)
+  }
 
   if (show_pct) {
     lab <- d[!is.na(d$prop) & d$width >= 0.07, , drop = FALSE]
@@ -384,8 +393,7 @@ draw_bars <- function(d, show_n, show_pct, wrap) {
     right <- max(d$xmax, 0.05)
     span <- right - left
     nx <- right + 0.015 * span
-    p <- p + ggplot2::geom_vline(xintercept = 0, colour = "grey40", linewidth = 0.3) +
-      ggplot2::scale_x_continuous(
+    p <- p + ggplot2::scale_x_continuous(
         labels = pct_axis,
         breaks = function(l) {
           b <- seq(-1, 1, by = 0.25)
@@ -401,10 +409,6 @@ draw_bars <- function(d, show_n, show_pct, wrap) {
       expand = ggplot2::expansion(mult = c(0, 0.01))
     )
     nx <- 1.02
-  }
-  if (!is.null(info$threshold)) {
-    p <- p + ggplot2::geom_vline(xintercept = info$threshold, linetype = "dashed",
-                                 colour = "#B03A2E", linewidth = 0.5)
   }
   if (show_n) {
     nd <- d[!duplicated(d$item), , drop = FALSE]

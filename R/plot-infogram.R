@@ -95,10 +95,11 @@ infogram_data <- function(x, target, threshold, group_col, ..., decimals,
       abort("{.arg x} must hold ratings or a {.fn consensus} result, not a {.cls consensr_sensitivity} result.",
             call = call)
     }
+    # a tally made within groups is read with its groups and summed over them
     by <- if (inherits(x, "consensr_tally")) attr(x, "by") else NULL
     res <- tryCatch(
-      if (is.null(by)) consensus(x, target = target, threshold = threshold, ...) else
-        consensus(x, target = target, threshold = threshold, by = by, ...),
+      consensus(if (is.null(by)) x else as_ratings(x, by = by),
+                target = target, threshold = threshold, ...),
       error = function(e) abort("Can't apply the consensus rule to {.arg x}.",
                                 parent = e, call = call)
     )
@@ -250,7 +251,7 @@ draw_infogram <- function(d, wrap) {
 
   if (!is.null(info$group_col)) {
     heads <- groups
-    heads$label <- wrap_labels(as.character(heads$group), round(wrap * 1.3))
+    heads$label <- wrap_labels(as.character(heads$group), round(wrap * 0.9))
     heads$accent <- pal[as.integer(heads$group)]
     heads$ink <- shade(heads$accent, 0.25)
     p <- p +

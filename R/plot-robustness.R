@@ -124,8 +124,7 @@ plot_robustness <- function(x, what = c("interval", "share"), area = NULL,
 }
 
 #' @rdname plot_robustness_data
-#' @md
-#' @exportS3Method ggplot2::autoplot
+#' @export
 autoplot.consensr_robustness <- function(object, ...) {
   plot_robustness(object, ...)
 }

@@ -189,9 +189,11 @@ round_flow_boxes <- function(x) {
   R <- nrow(x)
   step <- 2
   y_round <- -(seq_len(R) - 1) * step
-  lab_round <- sprintf("Round %d (%s)\n%d panellist%s rated %d item%s\n%d reached consensus",
-                       seq_len(R), x$round, x$panellists, vapply(x$panellists, s_if, ""),
-                       x$items_rated, vapply(x$items_rated, s_if, ""), x$reached)
+  name <- ifelse(as.character(x$round) == as.character(seq_len(R)), "",
+                 paste0(" (", x$round, ")"))
+  lab_round <- sprintf("Round %d%s\n%d panellist%s rated %d item%s\n%d reached consensus",
+                       seq_len(R), name, x$panellists, vapply(x$panellists, rounds_plural, ""),
+                       x$items_rated, vapply(x$items_rated, rounds_plural, ""), x$reached)
   boxes <- data.frame(x = 0, y = y_round, w = 2.1, h = 0.85, label = lab_round,
                       kind = "round", stringsAsFactors = FALSE)
   arrows <- data.frame(x = numeric(), y = numeric(), xend = numeric(), yend = numeric())
@@ -203,10 +205,12 @@ round_flow_boxes <- function(x) {
                     data.frame(x = 0, y = mid, xend = 1.05, yend = mid))
     side <- c(
       sprintf("%d panellist%s did not return", x$panellists_lost[k + 1L],
-              s_if(x$panellists_lost[k + 1L])),
-      sprintf("%d item%s retired with consensus", x$retired[k], s_if(x$retired[k])),
-      if (x$dropped[k] > 0L) sprintf("%d item%s dropped", x$dropped[k], s_if(x$dropped[k])),
-      sprintf("%d item%s carried forward", x$carried[k], s_if(x$carried[k]))
+              rounds_plural(x$panellists_lost[k + 1L])),
+      sprintf("%d item%s retired with consensus", x$retired[k], rounds_plural(x$retired[k])),
+      if (x$rerated[k] > 0L) sprintf("%d item%s with consensus rated again", x$rerated[k],
+                                     rounds_plural(x$rerated[k])),
+      if (x$dropped[k] > 0L) sprintf("%d item%s dropped", x$dropped[k], rounds_plural(x$dropped[k])),
+      sprintf("%d item%s carried forward", x$carried[k], rounds_plural(x$carried[k]))
     )
     boxes <- rbind(boxes, data.frame(x = 2.1, y = mid, w = 2.1,
                                      h = 0.25 + 0.22 * length(side),
@@ -215,7 +219,7 @@ round_flow_boxes <- function(x) {
   }
   final <- attr(x, "final")
   s <- attr(x, "summary")
-  lab_final <- sprintf("Final list: %d item%s", final, s_if(final))
+  lab_final <- sprintf("Final list: %d item%s", final, rounds_plural(final))
   if (!is.null(s) && R > 1L && final > 0L) {
     by <- table(factor(s$fate_round[s$in_final_list], levels = levels(s$fate_round)))
     by <- by[by > 0L]

@@ -131,7 +131,8 @@ draw_sensitivity <- function(d, x) {
   p <- ggplot2::ggplot(d, ggplot2::aes(x = .data$threshold, y = .data$n_reached)) +
     ggplot2::geom_vline(xintercept = ref, linetype = "dashed", colour = "grey40",
                         linewidth = 0.4) +
-    ggplot2::geom_step(direction = step, colour = "#1F4E79", linewidth = 0.6) +
+    (if (nrow(d) > 1L) ggplot2::geom_step(direction = step, colour = "#1F4E79",
+                                          linewidth = 0.6)) +
     ggplot2::geom_point(data = d[d$tried, , drop = FALSE], colour = "#1F4E79",
                         size = 1.1) +
     ggplot2::annotate("label", x = ref, y = ymax * 1.04, label = lab,
@@ -151,28 +152,45 @@ draw_sensitivity <- function(d, x) {
   p
 }
 
+# One tile per run of thresholds with the same status (no seams between
+# adjacent tiles when drawn).
+merge_runs <- function(d) {
+  d <- d[order(as.integer(d$item), d$xmin), , drop = FALSE]
+  key <- paste(as.integer(d$item), d$status)
+  start <- c(TRUE, key[-1L] != key[-length(key)])
+  run <- cumsum(start)
+  out <- d[start, c("item", "status", "xmin"), drop = FALSE]
+  out$xmax <- as.vector(tapply(d$xmax, run, max))
+  rownames(out) <- NULL
+  out
+}
+
 draw_sensitivity_items <- function(d, x, wrap) {
   d$status <- factor(ifelse(is.na(d$reached), "not rated",
                             ifelse(d$reached, "reached", "not reached")),
                      levels = c("reached", "not reached", "not rated"))
+  unrated <- anyNA(d$reached)
+  d <- merge_runs(d)
   d$xmid <- (d$xmin + d$xmax) / 2
   d$width <- d$xmax - d$xmin
   ggplot2::ggplot(d, ggplot2::aes(y = .data$item)) +
     ggplot2::geom_tile(ggplot2::aes(x = .data$xmid, width = .data$width,
                                     fill = .data$status, colour = .data$status),
-                       height = 0.85, linewidth = 0.15) +
+                       height = 0.85, linewidth = 0.3) +
+    ggplot2::scale_colour_manual(values = c(reached = "#1F4E79",
+                                            `not reached` = "#E3E3E3",
+                                            `not rated` = "grey60"),
+                                 limits = c("reached", "not reached",
+                                            if (unrated) "not rated"),
+                                 name = NULL) +
     ggplot2::geom_vline(xintercept = x$reference, linetype = "dashed",
                         colour = "grey10", linewidth = 0.4) +
     ggplot2::scale_fill_manual(values = c(reached = "#1F4E79",
                                           `not reached` = "#E3E3E3",
                                           `not rated` = "#FFFFFF"),
                                limits = c("reached", "not reached",
-                                          if (anyNA(d$reached)) "not rated"),
+                                          if (unrated) "not rated"),
                                drop = FALSE, name = NULL) +
-    ggplot2::scale_colour_manual(values = c(reached = "#1F4E79",
-                                            `not reached` = "#E3E3E3",
-                                            `not rated` = "#FFFFFF"),
-                                 guide = "none") +
     ggplot2::scale_x_continuous(labels = pct_axis,
                                 expand = ggplot2::expansion(mult = c(0, 0))) +
     ggplot2::scale_y_discrete(labels = function(v) wrap_labels(v, wrap)) +

@@ -37,7 +37,7 @@ redcap_special_columns <- c(
   redcap_survey_identifier = "Survey Identifier"
 )
 
-single_choice_types <- c("radio", "dropdown", "yesno", "truefalse")
+redcap_single_choice_types <- c("radio", "dropdown", "yesno", "truefalse")
 
 #' Read a REDCap export: ratings, respondents, open text and checkboxes
 #'
@@ -135,8 +135,8 @@ single_choice_types <- c("radio", "dropdown", "yesno", "truefalse")
 #'   (character), `round` (factor, rounds in order), `area` (factor), `item`
 #'   (character) and `rating` (factor with the scale's levels, `NA` when not
 #'   rated). Subset one round and give it to [consensus()] or
-#'   [tally_ratings()]; give all rounds to [delphi_summary()],
-#'   [round_stability()] and [attrition()].
+#'   [tally_ratings()] (or give all rounds with `round = "round"`); give all
+#'   rounds to [delphi_summary()], [round_stability()] and [attrition()].
 #' * `levels`: the scale, the choice labels in order.
 #' * `items`: one row per rating field: `field`, `item`, `area`, `form`,
 #'   `section`, `matrix_group`, `branching` (the branching logic).
@@ -210,7 +210,8 @@ read_redcap <- function(records, dictionary, ..., rating_fields = NULL,
   if (length(missing_rating) > 0L) {
     abort(c("{.arg records} must have a column for every rating field.",
             "x" = "Missing: {.field {missing_rating}}.",
-            "i" = "Export all instruments, or name the fields to read with {.arg rating_fields}."),
+            "i" = "Export all instruments, or name the fields to read with {.arg rating_fields}.",
+            "i" = if (headers$mode == "field labels") "The header row holds field labels; a label that differs from the dictionary's can't be matched. Export with variable names as headers."),
           call = call)
   }
 
@@ -445,22 +446,22 @@ redcap_read_table <- function(x, arg, call) {
     abort("{.arg {arg}} must be a data frame or the path of a CSV file, not {.obj_type_friendly {x}}.",
           call = call)
   }
-  names(df) <- strip_bom(names(df))
+  names(df) <- redcap_strip_bom(names(df))
   df
 }
 
 # A byte-order mark read as text (UTF-8, Latin-1 or by make.names()).
-strip_bom <- function(x) {
+redcap_strip_bom <- function(x) {
   x <- sub("^\ufeff", "", x)
   x <- sub("^\u00ef\u00bb\u00bf", "", x)
   sub("^X\\.U\\.FEFF\\.", "", x)
 }
 
-column_key <- function(x) tolower(gsub("[^A-Za-z0-9]", "", x))
+redcap_column_key <- function(x) tolower(gsub("[^A-Za-z0-9]", "", x))
 
 # HTML tags removed (block tags such as <p> and <br> become a space),
 # common entities decoded, white space collapsed.
-strip_html <- function(x) {
+redcap_strip_html <- function(x) {
   out <- gsub("<(br|/?p|/?div|/?li|/?ul|/?ol|/?h[1-6]|/?tr|/?td|/?table)\\b[^>]*>", " ", x,
               ignore.case = TRUE)
   out <- gsub("<[^>]*>", "", out)
@@ -479,8 +480,8 @@ strip_html <- function(x) {
 
 redcap_dictionary <- function(d, call) {
   nm <- names(d)
-  key <- column_key(nm)
-  pos <- match(column_key(redcap_dictionary_columns), key)
+  key <- redcap_column_key(nm)
+  pos <- match(redcap_column_key(redcap_dictionary_columns), key)
   api <- match(gsub("_", "", redcap_api_columns), key)
   pos[is.na(pos)] <- api[is.na(pos)]
   if (anyNA(pos)) {
@@ -507,7 +508,7 @@ redcap_dictionary <- function(d, call) {
           call = call)
   }
   out$type[is.na(out$type)] <- ""
-  out$label_text <- strip_html(ifelse(is.na(out$label), "", out$label))
+  out$label_text <- redcap_strip_html(ifelse(is.na(out$label), "", out$label))
   out$identifier <- tolower(trimws(out$identifier)) %in% c("y", "yes", "1")
   out$choice_list <- lapply(seq_len(nrow(out)), function(i) {
     switch(out$type[i],
@@ -521,7 +522,7 @@ redcap_dictionary <- function(d, call) {
     )
   })
   # sections apply until the next header on the same form
-  sec <- strip_html(ifelse(is.na(out$section), "", out$section))
+  sec <- redcap_strip_html(ifelse(is.na(out$section), "", out$section))
   current <- NA_character_
   area <- character(nrow(out))
   for (i in seq_len(nrow(out))) {
@@ -545,7 +546,7 @@ redcap_parse_choices <- function(s, field, call) {
   comma <- regexpr(",", parts, fixed = TRUE)
   code <- ifelse(comma > 0L, trimws(substr(parts, 1L, comma - 1L)), parts)
   label <- ifelse(comma > 0L, substring(parts, comma + 1L), parts)
-  label <- strip_html(label)
+  label <- redcap_strip_html(label)
   if (anyDuplicated(code)) {
     abort("Field {.code {field}} of {.arg dictionary} repeats the choice code{?s} {.val {unique(code[duplicated(code)])}}.",
           call = call)
@@ -553,17 +554,17 @@ redcap_parse_choices <- function(s, field, call) {
   data.frame(code = code, label = label, stringsAsFactors = FALSE)
 }
 
-choice_key <- function(ch) {
+redcap_choice_key <- function(ch) {
   if (is.null(ch) || nrow(ch) == 0L) return(NA_character_)
   paste(ch$code, ch$label, sep = "\r", collapse = "\n")
 }
 
 # The rating fields (given or inferred), their shared choices, the items.
 redcap_rating_fields <- function(dict, rating_fields, call) {
-  usable <- dict$type %in% single_choice_types & !dict$identifier
+  usable <- dict$type %in% redcap_single_choice_types & !dict$identifier
   if (is.null(rating_fields)) {
     cand <- which(dict$type %in% c("radio", "dropdown") & !dict$identifier)
-    keys <- vapply(dict$choice_list[cand], choice_key, character(1))
+    keys <- vapply(dict$choice_list[cand], redcap_choice_key, character(1))
     cand <- cand[!is.na(keys)]
     keys <- keys[!is.na(keys)]
     sizes <- table(factor(keys, levels = unique(keys)))
@@ -598,7 +599,7 @@ redcap_rating_fields <- function(dict, rating_fields, call) {
               "x" = "{.field {dict$field[bad]}} {?is/are} {.val {dict$type[bad]}}{ifelse(dict$identifier[bad], ' (identifier)', '')}."),
             call = call)
     }
-    keys <- vapply(dict$choice_list[idx], choice_key, character(1))
+    keys <- vapply(dict$choice_list[idx], redcap_choice_key, character(1))
     if (length(unique(keys)) > 1L) {
       odd <- dict$field[idx][keys != keys[1L]]
       abort(c("{.arg rating_fields} must share the same choices.",
@@ -676,7 +677,7 @@ redcap_expected_columns <- function(dict) {
       if (i == 1L || dict$type[i] == "descriptive") next
       if (dict$type[i] == "checkbox") {
         ch <- dict$choice_list[[i]]
-        col <- c(col, checkbox_column(dict$field[i], ch$code))
+        col <- c(col, redcap_checkbox_column(dict$field[i], ch$code))
         lab <- c(lab, paste0(dict$label_text[i], " (choice=", ch$label, ")"))
       } else {
         col <- c(col, dict$field[i])
@@ -691,15 +692,15 @@ redcap_expected_columns <- function(dict) {
 
 # REDCap's checkbox column names: field___code, with characters other than
 # letters, digits and underscores (such as the minus of -1) as "_".
-checkbox_column <- function(field, code) {
+redcap_checkbox_column <- function(field, code) {
   paste0(field, "___", tolower(gsub("[^A-Za-z0-9_]", "_", code)))
 }
 
 # Labels headers in export order: each header takes the next expected
 # column with that label, so repeated labels ("Complete?") resolve.
 redcap_map_labels <- function(hdr, exp) {
-  lab <- strip_html(exp$label)
-  h <- strip_html(hdr)
+  lab <- redcap_strip_html(exp$label)
+  h <- redcap_strip_html(hdr)
   used <- logical(nrow(exp))
   out <- hdr
   pos <- 1L
@@ -721,7 +722,7 @@ redcap_classify_columns <- function(cn, dict, rating_fields, round_source) {
   cb <- do.call(rbind, lapply(which(dict$type == "checkbox"), function(i) {
     ch <- dict$choice_list[[i]]
     if (nrow(ch) == 0L) return(NULL)
-    data.frame(column = checkbox_column(dict$field[i], ch$code),
+    data.frame(column = redcap_checkbox_column(dict$field[i], ch$code),
                field = dict$field[i], code = ch$code, label = ch$label,
                stringsAsFactors = FALSE)
   }))
@@ -743,7 +744,7 @@ redcap_classify_columns <- function(cn, dict, rating_fields, round_source) {
         out$role[j] <- "rating"
       } else if (dict$identifier[i]) {
         out$reason[j] <- "identifier field (Identifier? = y): not read, to keep the data de-identified"
-      } else if (type %in% single_choice_types) {
+      } else if (type %in% redcap_single_choice_types) {
         out$role[j] <- "respondent"
       } else if (type %in% c("text", "notes")) {
         out$role[j] <- "open text"
@@ -836,7 +837,7 @@ redcap_decode_choice <- function(v, choices, field, where) {
   present <- !is.na(v) & nzchar(v)
   vc <- sub("^(-?[0-9]+)\\.0+$", "\\1", v)
   code_i <- match(vc, choices$code)
-  label_i <- match(strip_html(v), choices$label)
+  label_i <- match(redcap_strip_html(v), choices$label)
   label_i[!present] <- NA_integer_
   n_code <- sum(!is.na(code_i[present]))
   n_label <- sum(!is.na(label_i[present]))
@@ -874,7 +875,7 @@ redcap_decode_checkbox <- function(v, field, code, where) {
   problems <- NULL
   if (length(bad) > 0L) {
     problems <- data.frame(
-      field = checkbox_column(field, code), row = bad, where = where(bad),
+      field = redcap_checkbox_column(field, code), row = bad, where = where(bad),
       value = v[bad], choices = "1, 0 (or Checked, Unchecked)",
       kind = "checkbox value", stringsAsFactors = FALSE
     )
@@ -890,13 +891,13 @@ redcap_abort_invalid <- function(problems, call) {
   n <- nrow(problems)
   fields <- length(unique(problems$field))
   abort(c("Every value of a single-choice field must be one of its choices.",
-          cli_escape(lines),
+          redcap_cli_escape(lines),
           "i" = "{n} invalid value{?s} in {fields} field{?s}{if (n > 5L) ' (the first 5 shown)' else ''}.",
           "i" = "Use {.code invalid = \"missing\"} to read them as missing and list them in {.code report$invalid}."),
         call = call)
 }
 
-cli_escape <- function(x) gsub("\\}", "}}", gsub("\\{", "{{", x))
+redcap_cli_escape <- function(x) gsub("\\}", "}}", gsub("\\{", "{{", x))
 
 # ---------------------------------------------------------------------------
 # The report
@@ -993,35 +994,35 @@ format.consensr_redcap <- function(x, ...) {
   rounds <- levels(droplevels(r$round))
   n_areas <- length(unique(stats::na.omit(as.character(r$area))))
   lines <- sprintf("<consensr_redcap> %d rating item%s in %d area%s; scale: %s",
-                   length(unique(r$item)), s_if(length(unique(r$item))),
-                   n_areas, s_if(n_areas), paste(x$levels, collapse = " < "))
+                   length(unique(r$item)), rounds_plural(length(unique(r$item))),
+                   n_areas, rounds_plural(n_areas), paste(x$levels, collapse = " < "))
   src <- x$report$round_source
-  lines <- c(lines, sprintf("%d round%s%s:", length(rounds), s_if(length(rounds)),
+  lines <- c(lines, sprintf("%d round%s%s:", length(rounds), rounds_plural(length(rounds)),
                             if (src == "none") "" else sprintf(" (from %s)", src)))
   for (rd in rounds) {
     s <- r[r$round == rd, , drop = FALSE]
     lines <- c(lines, sprintf("  %s: %d respondent%s, %d item%s, %d rating%s",
                               rd, length(unique(s$respondent)),
-                              s_if(length(unique(s$respondent))),
-                              length(unique(s$item)), s_if(length(unique(s$item))),
-                              sum(!is.na(s$rating)), s_if(sum(!is.na(s$rating)))))
+                              rounds_plural(length(unique(s$respondent))),
+                              length(unique(s$item)), rounds_plural(length(unique(s$item))),
+                              sum(!is.na(s$rating)), rounds_plural(sum(!is.na(s$rating)))))
   }
   resp_vars <- setdiff(names(x$respondents), c("respondent", "round"))
   lines <- c(lines, sprintf("respondents: %d record row%s; fields: %s",
-                            nrow(x$respondents), s_if(nrow(x$respondents)),
+                            nrow(x$respondents), rounds_plural(nrow(x$respondents)),
                             if (length(resp_vars)) paste(resp_vars, collapse = ", ") else "none"))
   lines <- c(lines, sprintf("open text: %d answer%s in %d field%s; checkboxes: %d field%s",
-                            nrow(x$open_text), s_if(nrow(x$open_text)),
+                            nrow(x$open_text), rounds_plural(nrow(x$open_text)),
                             length(unique(x$open_text$field)),
-                            s_if(length(unique(x$open_text$field))),
+                            rounds_plural(length(unique(x$open_text$field))),
                             length(unique(x$checkboxes$field)),
-                            s_if(length(unique(x$checkboxes$field)))))
+                            rounds_plural(length(unique(x$checkboxes$field)))))
   rep <- x$report
   n_unused <- nrow(rep$unused)
   lines <- c(lines, sprintf("report: %d column%s or field%s not read, %d record row%s without ratings, %d invalid value%s read as missing",
-                            n_unused, s_if(n_unused), s_if(n_unused),
-                            nrow(rep$no_rating), s_if(nrow(rep$no_rating)),
-                            nrow(rep$invalid), s_if(nrow(rep$invalid))))
+                            n_unused, rounds_plural(n_unused), rounds_plural(n_unused),
+                            nrow(rep$no_rating), rounds_plural(nrow(rep$no_rating)),
+                            nrow(rep$invalid), rounds_plural(nrow(rep$invalid))))
   lines
 }
 
@@ -1031,4 +1032,4 @@ print.consensr_redcap <- function(x, ...) {
   invisible(x)
 }
 
-s_if <- function(n) if (n == 1L) "" else "s"
+rounds_plural <- function(n) if (n == 1L) "" else "s"

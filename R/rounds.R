@@ -25,15 +25,15 @@ rounds_prepare <- function(x, round, dots, call, codes = FALSE) {
   sp <- split_rounds(x, round, call)
   r_args <- dots[names(dots) %in% rounds_ratings_args]
   ratings <- lapply(sp$parts, function(d) do.call(as_ratings, c(list(d), r_args)))
+  if (codes && any(vapply(ratings, function(r) is.null(r$codes), logical(1)))) {
+    abort(c("{.arg x} must hold each panellist's ratings (long or wide), not counts.",
+            "i" = "Comparing rounds needs to know who gave which rating."), call = call)
+  }
   lv <- lapply(ratings, `[[`, "levels")
   if (length(unique(lv)) > 1L) {
     abort(c("The rating scale must be the same in every round.",
             "x" = "Round {.val {sp$rounds[1L]}} has {.val {lv[[1L]]}}; round {.val {sp$rounds[which(!vapply(lv, identical, logical(1), lv[[1L]]))[1L]]}} differs.",
             "i" = "Give the scale with {.arg levels}."), call = call)
-  }
-  if (codes && any(vapply(ratings, function(r) is.null(r$codes), logical(1)))) {
-    abort(c("{.arg x} must hold each panellist's ratings (long or wide), not counts.",
-            "i" = "Comparing rounds needs to know who gave which rating."), call = call)
   }
   list(rounds = sp$rounds, values = sp$values, name = sp$name,
        ratings = ratings, rule = dots[!names(dots) %in% setdiff(rounds_ratings_args, "by")],
@@ -90,11 +90,12 @@ rounds_panel <- function(r) {
 #'   at its last rating (`fate_round` is the round it was lost);
 #' * `"no consensus"`: not reached at its last rating, which was in the last
 #'   round (carried forward to the end, or new in the last round);
-#' * `"dropped"`: not reached, and not rated again although later rounds
+#' * `"dropped"`: never reached, and not rated again although later rounds
 #'   followed (`fate_round` is its last round).
 #'
 #' With `carry = "all"` every item is meant to be rated in every round, so
-#' an item missing from a later round is `"dropped"` whatever its status.
+#' an item missing from a later round is also `"dropped"` when it had
+#' reached consensus at its last rating.
 #' `carried` says whether the item was rated again after a round without
 #' consensus. The final result of an item is its result when last rated
 #' (`final_*`); `in_final_list` is `TRUE` for items whose fate is `"reached"`
@@ -188,7 +189,7 @@ delphi_frame <- function(cons, p, carry) {
     s <- settled[i, rr]
     st <- status[i, rr]
     carried[i] <- j > 1L && any(!s[-j])
-    if (L < R && (carry == "all" || !s[j])) {
+    if (s[j] && L < R && carry == "all") {
       fate[i] <- "dropped"
       fate_round[i] <- L
     } else if (s[j]) {
@@ -199,6 +200,9 @@ delphi_frame <- function(cons, p, carry) {
     } else if (any(s[-j])) {
       fate[i] <- "lost consensus"
       fate_round[i] <- rr[max(which(s)) + 1L]
+    } else if (L < R) {
+      fate[i] <- "dropped"
+      fate_round[i] <- L
     } else {
       fate[i] <- "no consensus"
       fate_round[i] <- L
@@ -242,29 +246,29 @@ format.consensr_delphi_summary <- function(x, ...) {
   rounds <- attr(x, "rounds")
   rule <- attr(x, "rule")
   lines <- sprintf("<consensr_delphi_summary> %d item%s over %d round%s (%s)",
-                   nrow(x), s_if(nrow(x)), length(rounds), s_if(length(rounds)),
+                   nrow(x), rounds_plural(nrow(x)), length(rounds), rounds_plural(length(rounds)),
                    paste(format(rule), collapse = "; "))
   for (k in seq_along(rounds)) {
     st <- x[[paste0("status_", k)]]
     rated <- sum(!is.na(st))
     settled <- sum(!is.na(st) & st != "no consensus")
     lines <- c(lines, sprintf("  round %d (%s): %d item%s rated, %d reached consensus",
-                              k, rounds[k], rated, s_if(rated), settled))
+                              k, rounds[k], rated, rounds_plural(rated), settled))
   }
   tab <- table(x$fate)
   lines <- c(lines, paste0("  fate: ", paste(sprintf("%d %s", tab, names(tab)), collapse = ", ")),
-             sprintf("  final list: %d item%s", sum(x$in_final_list), s_if(sum(x$in_final_list))))
+             sprintf("  final list: %d item%s", sum(x$in_final_list), rounds_plural(sum(x$in_final_list))))
   lines
 }
 
 #' @export
 print.consensr_delphi_summary <- function(x, ...) {
   rounds_cat(format(x, ...))
-  print(delphi_plain(x), ...)
+  print(rounds_plain_df(x), ...)
   invisible(x)
 }
 
-delphi_plain <- function(x) {
+rounds_plain_df <- function(x) {
   for (a in c("rounds", "round_name", "by_round", "rule", "carry", "item_vars")) {
     attr(x, a) <- NULL
   }
@@ -305,7 +309,8 @@ delphi_plain <- function(x) {
 #' * `net_change`, `stable`: the net change of Scheibe, Skutsch and Schofer
 #'   (1975): half the summed absolute differences between the two rounds'
 #'   histograms (counts per level, over the same `n` panellists), as a share
-#'   of `n`; the distribution is `stable` when `net_change < 0.15`. It
+#'   of `n`; the distribution is `stable` when `net_change < 0.15`
+#'   (compared exactly, in integers: 3 of 20 is not stable). It
 #'   measures group stability: individual changes that cancel out do not
 #'   count.
 #' * `statistic`, `df`, `p_value` for `test = "bowker"`: the McNemar-Bowker
@@ -393,7 +398,7 @@ round_stability <- function(x, round = "round", from = NULL, to = NULL, ...,
       ca <- a$codes[match(who, a$respondents), it]
       cb <- b$codes[match(who, b$respondents), it]
       ok <- !is.na(ca) & !is.na(cb)
-      stability_stats(ca[ok], cb[ok], K, test, z, a$levels)
+      rounds_stability_stats(ca[ok], cb[ok], K, test, z, a$levels)
     })
     d <- a$items[match(items, a$items$item), c("item", vars), drop = FALSE]
     d <- cbind(data.frame(from = rep(p$rounds[pairs$from[k]], length(items)),
@@ -444,7 +449,7 @@ rounds_pairs <- function(rounds, from, to, call) {
 
 # All stability statistics of one item from paired codes a (first round)
 # and b (second round), 1..K.
-stability_stats <- function(a, b, K, test, z, levels) {
+rounds_stability_stats <- function(a, b, K, test, z, levels) {
   n <- length(a)
   tab <- matrix(tabulate((b - 1L) * K + a, K * K), K, K)  # rows: first round
   notes <- character()
@@ -464,29 +469,30 @@ stability_stats <- function(a, b, K, test, z, levels) {
   out$prop_changed <- out$changed / n
   h1 <- rowSums(tab)
   h2 <- colSums(tab)
-  out$net_change <- sum(abs(h1 - h2)) / 2 / n
-  out$stable <- out$net_change < 0.15
+  moved <- sum(abs(h1 - h2))             # twice the net change, in panellists
+  out$net_change <- moved / 2 / n
+  out$stable <- moved * 100 < 30 * n      # net change < 15%, exactly
   if (n < 2L) {
     notes <- c(notes, "one panellist: kappa and test not computed")
   } else {
     unanimous <- c(sum(h1 > 0) == 1L, sum(h2 > 0) == 1L)
     if (any(unanimous)) {
-      which_round <- c("first", "second")[unanimous]
-      lv <- levels[c(which.max(h1), which.max(h2))[unanimous]]
+      lv <- unique(levels[c(which.max(h1), which.max(h2))[unanimous]])
+      what <- if (all(unanimous)) "both rounds are" else
+        sprintf("the %s round is", c("first", "second")[unanimous])
       notes <- c(notes, sprintf(
-        "kappa undefined: the %s round is unanimous (%s), so chance agreement equals observed agreement (Holey et al. 2007)",
-        paste(which_round, collapse = " and "),
-        paste(unique(lv), collapse = ", ")))
+        "kappa undefined: %s unanimous (%s), so chance agreement equals observed agreement (Holey et al. 2007)",
+        what, paste(lv, collapse = ", ")))
     } else {
       for (w in c("linear", "quadratic")) {
-        kw <- weighted_kappa(tab, kappa_weights(K, w))
+        kw <- rounds_weighted_kappa(tab, rounds_kappa_weights(K, w))
         out[[paste0("kappa_", w)]] <- kw$kappa
         out[[paste0("se_", w)]] <- kw$se
         out[[paste0("lower_", w)]] <- kw$kappa - z * kw$se
         out[[paste0("upper_", w)]] <- kw$kappa + z * kw$se
       }
     }
-    tst <- if (test == "bowker") bowker_test(tab) else rounds_chisq(h1, h2)
+    tst <- if (test == "bowker") rounds_bowker(tab) else rounds_chisq(h1, h2)
     out$statistic <- tst$statistic
     out$df <- tst$df
     out$p_value <- tst$p_value
@@ -497,7 +503,7 @@ stability_stats <- function(a, b, K, test, z, levels) {
 }
 
 # Agreement weights: 1 on the diagonal, 0 at the largest distance.
-kappa_weights <- function(K, type = c("linear", "quadratic")) {
+rounds_kappa_weights <- function(K, type = c("linear", "quadratic")) {
   type <- match.arg(type)
   if (K < 2L) return(matrix(1, K, K))
   d <- abs(outer(seq_len(K), seq_len(K), "-")) / (K - 1)
@@ -506,7 +512,7 @@ kappa_weights <- function(K, type = c("linear", "quadratic")) {
 
 # Cohen's (1968) weighted kappa with the large-sample standard error of
 # Fleiss, Cohen and Everitt (1969), not assuming kappa = 0.
-weighted_kappa <- function(tab, w) {
+rounds_weighted_kappa <- function(tab, w) {
   n <- sum(tab)
   p <- tab / n
   pr <- rowSums(p)
@@ -523,7 +529,7 @@ weighted_kappa <- function(tab, w) {
 }
 
 # McNemar-Bowker test of symmetry, empty pairs dropped.
-bowker_test <- function(tab) {
+rounds_bowker <- function(tab) {
   up <- upper.tri(tab)
   nij <- tab[up]
   nji <- t(tab)[up]
@@ -561,13 +567,13 @@ format.consensr_stability <- function(x, ...) {
     return(character())
   }
   lines <- sprintf("<consensr_stability> %d item comparison%s; net change < 15%% (Scheibe et al. 1975), weighted kappa (Cohen 1968), %s",
-                   nrow(x), s_if(nrow(x)),
+                   nrow(x), rounds_plural(nrow(x)),
                    if (identical(attr(x, "test"), "bowker")) "McNemar-Bowker test" else "chi-square test (Dajani et al. 1979)")
   pairs <- unique(x[c("from", "to")])
   for (k in seq_len(nrow(pairs))) {
     d <- x[x$from == pairs$from[k] & x$to == pairs$to[k], , drop = FALSE]
     lines <- c(lines, sprintf("  %s -> %s: %d item%s, %d stable, median share changed %s, %d with kappa undefined",
-                              pairs$from[k], pairs$to[k], nrow(d), s_if(nrow(d)),
+                              pairs$from[k], pairs$to[k], nrow(d), rounds_plural(nrow(d)),
                               sum(d$stable %in% TRUE),
                               if (all(is.na(d$prop_changed))) "NA" else
                                 sprintf("%.0f%%", 100 * stats::median(d$prop_changed, na.rm = TRUE)),
@@ -738,7 +744,7 @@ consensus_completers <- function(x, target, threshold = 0.75, round = "round",
     r <- p$ratings[[k]]
     all <- do.call(consensus, c(list(r, target = target, threshold = threshold), p$rule))
     rule <<- attr(all, "rule")
-    sub <- ratings_subset(r, r$respondents %in% ids)
+    sub <- rounds_subset(r, r$respondents %in% ids)
     comp <- do.call(consensus, c(list(sub, target = target, threshold = threshold), p$rule))
     keep <- all$n > 0L
     d <- data.frame(round = rep(p$rounds[k], sum(keep)), stringsAsFactors = FALSE)
@@ -764,7 +770,7 @@ consensus_completers <- function(x, target, threshold = 0.75, round = "round",
 }
 
 # Keep some respondents of a respondent-level ratings object.
-ratings_subset <- function(r, keep) {
+rounds_subset <- function(r, keep) {
   r$codes <- r$codes[keep, , drop = FALSE]
   r$respondents <- r$respondents[keep]
   if (!is.null(r$group)) r$group <- r$group[keep]
@@ -786,7 +792,7 @@ format.consensr_completers <- function(x, ...) {
   c(sprintf("<consensr_completers> %d of %d panellists are completers (%s)",
             length(attr(x, "completers")), attr(x, "panellists"), def),
     sprintf("  consensus status differs for %d of %d item-round%s", differ, nrow(x),
-            s_if(nrow(x))))
+            rounds_plural(nrow(x))))
 }
 
 #' @export
@@ -884,12 +890,12 @@ format.consensr_round_flow <- function(x, ...) {
   lines <- "<consensr_round_flow>"
   for (k in seq_len(nrow(x))) {
     lines <- c(lines, sprintf("  %s: %d panellist%s rated %d item%s, %d reached consensus%s",
-                              x$round[k], x$panellists[k], s_if(x$panellists[k]),
-                              x$items_rated[k], s_if(x$items_rated[k]), x$reached[k],
+                              x$round[k], x$panellists[k], rounds_plural(x$panellists[k]),
+                              x$items_rated[k], rounds_plural(x$items_rated[k]), x$reached[k],
                               if (is.na(x$carried[k])) "" else
                                 sprintf("; %d carried forward, %d dropped", x$carried[k], x$dropped[k])))
   }
-  c(lines, sprintf("  final list: %d item%s", attr(x, "final"), s_if(attr(x, "final"))))
+  c(lines, sprintf("  final list: %d item%s", attr(x, "final"), rounds_plural(attr(x, "final"))))
 }
 
 #' @export
