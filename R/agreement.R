@@ -289,7 +289,7 @@ agreement_notes <- function(m, e, missing, raters) {
 #' @export
 format.consensr_agreement <- function(x, digits = 3, ...) {
   B <- attr(x, "B")
-  df <- as.data.frame(unclass_agreement(x))
+  df <- as.data.frame(unclass_df(x))
   notes <- df$note
   df <- df[c("method", "metric", "estimate", "se", "conf_low", "conf_high",
              "interval", "items_used")]
@@ -313,11 +313,3 @@ print.consensr_agreement <- function(x, ...) {
   invisible(x)
 }
 
-unclass_agreement <- function(x) {
-  attr(x, "replicates") <- NULL
-  attr(x, "conf_level") <- NULL
-  attr(x, "B") <- NULL
-  attr(x, "n_items") <- NULL
-  class(x) <- "data.frame"
-  x
-}

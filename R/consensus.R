@@ -98,7 +98,13 @@ consensus <- function(x, target, threshold = 0.75, opposite = NULL,
   r <- as_ratings(x, ..., by = by)
   rule <- new_rule(r$levels, target, threshold, opposite, opposite_threshold,
                    strict, by, call)
-  tab <- ratings_table(r, grouped = !is.null(by))
+  apply_rule(r, rule)
+}
+
+# The rule applied to validated ratings: tally (C), counts towards the
+# target and the opposite, the exact comparison (C), the result frame.
+apply_rule <- function(r, rule) {
+  tab <- ratings_table(r, grouped = !is.null(rule$by))
   k <- rule_counts(tab, rule)
   res <- .Call(ffi_rule, k$target, k$opposite, k$n, length(tab$groups),
                rule$frac, rule$opposite_frac, rule$strict)

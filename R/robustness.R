@@ -118,12 +118,7 @@ consensus_robustness <- function(x, target, threshold = 0.75, opposite = NULL,
   }
   rule <- new_rule(r$levels, target, threshold, opposite, opposite_threshold,
                    strict, by, call)
-  grouped <- !is.null(by)
-  tab <- ratings_table(r, grouped = grouped)
-  k <- rule_counts(tab, rule)
-  res <- .Call(ffi_rule, k$target, k$opposite, k$n, length(tab$groups),
-               rule$frac, rule$opposite_frac, rule$strict)
-  observed <- consensus_frame(r, tab, k, rule, res)
+  observed <- apply_rule(r, rule)
   panel <- rob_panel(r, rule)
 
   out <- unclass_df(observed)

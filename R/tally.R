@@ -108,12 +108,9 @@ print.consensr_tally <- function(x, ...) {
   invisible(x)
 }
 
+# A result as a plain data frame: names and row names only.
 unclass_df <- function(x) {
-  attr(x, "item_vars") <- NULL
-  attr(x, "by") <- NULL
-  attr(x, "rule") <- NULL
-  attr(x, "groups") <- NULL
-  attr(x, "round") <- NULL
+  attributes(x) <- attributes(x)[c("names", "row.names")]
   class(x) <- "data.frame"
   x
 }

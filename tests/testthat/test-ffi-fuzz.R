@@ -287,17 +287,31 @@ ffi_fuzz_case <- function(routines, seeds, i, seed = 1L) {
 # Call one routine; returns list(outcome = "value" / "error" / "timeout",
 # value or message, elapsed).  A value is serialized once (walking it would
 # expose a malformed object).
-ffi_fuzz_call <- function(sym, args, rng = NULL, time_limit = 10) {
+# With `torture = TRUE` the call runs under gctorture(TRUE) (a garbage
+# collection at every allocation: an unprotected object is then freed and
+# reused at once).
+ffi_fuzz_call <- function(sym, args, rng = NULL, time_limit = 10,
+                          torture = FALSE) {
   if (!is.null(rng)) assign(".Random.seed", rng, envir = globalenv())
+  call <- as.call(c(list(.Call, sym), lapply(args, function(a) {
+    if (is.language(a)) call("quote", a) else a
+  })))
   t0 <- proc.time()[["elapsed"]]
   res <- tryCatch({
     setTimeLimit(elapsed = time_limit, transient = TRUE)
     on.exit(setTimeLimit(elapsed = Inf), add = TRUE)
-    v <- suppressWarnings(do.call(.Call, c(list(sym), args), quote = TRUE))
+    if (torture) {
+      gctorture(TRUE)
+      v <- eval(call)
+      gctorture(FALSE)
+    } else {
+      v <- suppressWarnings(eval(call))
+    }
     setTimeLimit(elapsed = Inf)
     invisible(serialize(v, NULL))
     list(outcome = "value", value = v)
   }, error = function(e) {
+    gctorture(FALSE)
     setTimeLimit(elapsed = Inf)
     msg <- conditionMessage(e)
     list(outcome = if (grepl("elapsed time limit", msg)) "timeout" else "error",
