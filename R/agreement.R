@@ -143,14 +143,23 @@
 #'
 #' set.seed(1)
 #' agreement(kd, c("percent", "gwet_ac1"), B = 200)
+#' @param round Optional name of a column of `x` that holds the Delphi round:
+#'   the analysis is made within each round and the results are stacked
+#'   with a round column (printed round by round).
 #' @export
 agreement <- function(x,
                       method = c("percent", "fleiss", "gwet_ac1", "krippendorff"),
                       ...,
                       metric = c("nominal", "ordinal", "interval"),
                       missing = c("per_item", "listwise"),
-                      conf_level = 0.95, B = 0) {
+                      conf_level = 0.95, B = 0, round = NULL) {
   call <- rlang::current_env()
+  if (!is.null(round)) {
+    return(round_apply(x, round, call, function(d) {
+      agreement(d, method = method, ..., metric = metric, missing = missing,
+                conf_level = conf_level, B = B)
+    }))
+  }
   method <- rlang::arg_match(method, multiple = TRUE, error_call = call)
   if (length(method) == 0L) {
     abort("{.arg method} must name at least one method.", call = call)
@@ -309,6 +318,7 @@ format.consensr_agreement <- function(x, digits = 3, ...) {
 
 #' @export
 print.consensr_agreement <- function(x, ...) {
+  if (print_by_round(x, ...)) return(invisible(x))
   cat(format(x, ...), sep = "\n")
   invisible(x)
 }

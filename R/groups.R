@@ -64,11 +64,21 @@
 #' cmp <- compare_groups(panel, "Fundamental", by = "setting",
 #'                       levels = c("Fundamental", "Ancillary", "Less Important"))
 #' cmp
+#' @param round Optional name of a column of `x` that holds the Delphi round:
+#'   the analysis is made within each round and the results are stacked
+#'   with a round column (printed round by round).
 #' @md
 #' @export
 compare_groups <- function(x, target, by, ..., test = c("fisher", "chisq"),
-                           simulate = NULL, B = 2000, p_adjust = "holm") {
+                           simulate = NULL, B = 2000, p_adjust = "holm",
+                           round = NULL) {
   call <- rlang::current_env()
+  if (!is.null(round)) {
+    return(round_apply(x, round, call, function(d) {
+      compare_groups(d, target, by, ..., test = test, simulate = simulate,
+                     B = B, p_adjust = p_adjust)
+    }))
+  }
   if (missing(by)) {
     abort("{.arg by} must name the column of respondent groups, e.g. {.code by = \"setting\"}.",
           call = call)
@@ -206,6 +216,7 @@ format.consensr_group_comparison <- function(x, alpha = 0.05, ...) {
 #' @md
 #' @export
 print.consensr_group_comparison <- function(x, alpha = 0.05, ...) {
+  if (print_by_round(x, ...)) return(invisible(x))
   cat(format(x, alpha = alpha), sep = "\n")
   df <- rob_plain(x)
   lv <- attr(x, "group_levels")

@@ -48,3 +48,27 @@ bind_rounds <- function(results, sp, after) {
   attr(out, "round") <- sp$name
   out
 }
+
+# Apply `fun` to each round of `x` and stack the results (class and
+# attributes of the first round, plus the per-round results in the
+# attribute "by_round", which print methods show one by one).
+round_apply <- function(x, round, call, fun) {
+  sp <- split_rounds(x, round, call)
+  res <- lapply(sp$parts, fun)
+  after <- intersect(c("item", attr(res[[1L]], "item_vars")), names(res[[1L]]))
+  out <- bind_rounds(res, sp, after)
+  attr(out, "by_round") <- res
+  out
+}
+
+# For print methods: print each round's result under a heading; FALSE when
+# `x` is not a per-round result.
+print_by_round <- function(x, ...) {
+  parts <- attr(x, "by_round")
+  if (is.null(parts)) return(FALSE)
+  for (k in names(parts)) {
+    cat(attr(x, "round"), " ", k, ":\n", sep = "")
+    print(parts[[k]], ...)
+  }
+  TRUE
+}

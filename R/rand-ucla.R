@@ -80,10 +80,19 @@
 #' panel$rating <- c(sample(7:9, 12, TRUE), sample(1:9, 12, TRUE),
 #'                   sample(1:3, 12, TRUE))
 #' rand_ucla(panel)
+#' @param round Optional name of a column of `x` that holds the Delphi round:
+#'   the analysis is made within each round and the results are stacked
+#'   with a round column (printed round by round).
 #' @export
 rand_ucla <- function(x, ..., lower = 0.3, upper = 0.7, asymmetry = 1.5,
-                      ipr_constant = 2.35, type = 7) {
+                      ipr_constant = 2.35, type = 7, round = NULL) {
   call <- rlang::current_env()
+  if (!is.null(round)) {
+    return(round_apply(x, round, call, function(d) {
+      rand_ucla(d, ..., lower = lower, upper = upper, asymmetry = asymmetry,
+                ipr_constant = ipr_constant, type = type)
+    }))
+  }
   check_proportion(lower, "lower", call)
   check_proportion(upper, "upper", call)
   if (lower >= upper) {
@@ -172,6 +181,7 @@ format.consensr_rand_ucla <- function(x, digits = 2, ...) {
 
 #' @export
 print.consensr_rand_ucla <- function(x, ...) {
+  if (print_by_round(x, ...)) return(invisible(x))
   cat(format(x, ...), sep = "\n")
   invisible(x)
 }

@@ -97,14 +97,23 @@
 #'                            method = "bootstrap", B = 200)
 #' bs[, c("item", "prop", "reached", "p_reached", "prop_low", "prop_high")]
 #' @md
+#' @param round Optional name of a column of `x` that holds the Delphi round:
+#'   the analysis is made within each round and the results are stacked
+#'   with a round column (printed round by round).
 #' @export
 consensus_robustness <- function(x, target, threshold = 0.75, opposite = NULL,
                                  opposite_threshold = NULL, by = NULL,
                                  strict = FALSE,
                                  method = c("jackknife", "bootstrap"),
                                  B = 2000, conf_level = 0.95, progress = NULL,
-                                 ...) {
+                                 ..., round = NULL) {
   call <- rlang::current_env()
+  if (!is.null(round)) {
+    return(round_apply(x, round, call, function(d) {
+      consensus_robustness(d, target, threshold, opposite, opposite_threshold,
+                           by, strict, method, B, conf_level, progress, ...)
+    }))
+  }
   method <- rlang::arg_match(method)
   B <- rob_check_whole(B, "B", call = call)
   ci_check_conf_level(conf_level, call = call)
@@ -324,6 +333,7 @@ format.consensr_robustness <- function(x, stable = 0.9, ...) {
 #' @md
 #' @export
 print.consensr_robustness <- function(x, stable = 0.9, ...) {
+  if (print_by_round(x, ...)) return(invisible(x))
   cat(format(x, stable = stable), sep = "\n")
   df <- rob_plain(x)
   if ("flippers" %in% names(df)) {
