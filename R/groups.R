@@ -292,11 +292,15 @@ plot_groups <- function(x, area = NULL) {
     ggplot2::geom_point(ggplot2::aes(colour = .data$group, shape = .data$group),
                         size = 2, na.rm = TRUE) +
     ggplot2::scale_x_continuous(labels = function(v) paste0(round(100 * v), "%"),
-                                limits = c(0, 1)) +
+                                breaks = c(0, 0.5, 1), limits = c(0, 1)) +
     ggplot2::labs(x = "Share choosing the target", y = NULL,
                   colour = attr(d, "by"), shape = attr(d, "by"),
                   caption = sprintf("Dashed line: threshold %s", format_pct(thr))) +
-    ggplot2::theme_minimal()
+    ggplot2::theme_minimal() +
+    ggplot2::theme(legend.position = "bottom")
+  rows <- ceiling(length(unique(d$group)) / 3)
+  p <- p + ggplot2::guides(colour = ggplot2::guide_legend(nrow = rows),
+                           shape = ggplot2::guide_legend(nrow = rows))
   grp_facet_area(p, d)
 }
 

@@ -119,7 +119,8 @@ plot_robustness <- function(x, what = c("interval", "share"), area = NULL,
     ggplot2::scale_x_continuous(labels = pct, limits = c(0, 1)) +
     ggplot2::scale_colour_manual(values = colours, drop = TRUE) +
     ggplot2::labs(y = NULL, colour = "Observed") +
-    ggplot2::theme_minimal()
+    ggplot2::theme_minimal() +
+    ggplot2::theme(legend.position = "bottom")
   grp_facet_area(p, d)
 }
 

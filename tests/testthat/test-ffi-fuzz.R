@@ -50,6 +50,8 @@ ffi_fuzz_workload <- function(n = 60L, m = 40L, B = 40L) {
                       threshold = 1/3, by = "grp")),
       quote(threshold_sensitivity(wide, seq(0.5, 1, by = 0.01), 4:5,
                                   levels = 1:5)),
+      quote(threshold_sensitivity(wide, seq(0.3, 1, by = 0.001), 4:5,
+                                  strict = TRUE, levels = 1:5)),
       quote(threshold_sensitivity(grp, seq(0.3, 0.9, by = 0.05), 4:5,
                                   opposite = 1:2, opposite_threshold = 0.2,
                                   by = "grp", levels = 1:5)),
@@ -183,7 +185,7 @@ ffi_fuzz_extremes <- function() {
 # One mutation of one argument (a pool value when the mutation does not
 # apply to x).
 ffi_fuzz_mutate_arg <- function(x) {
-  tryCatch(ffi_fuzz_mutate_arg1(x), error = function(e) {
+  tryCatch(suppressWarnings(ffi_fuzz_mutate_arg1(x)), error = function(e) {
     pool <- ffi_fuzz_pool()
     pool[[sample.int(length(pool), 1L)]]
   })

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Run consensr's test suite, and every registered .Call routine on recorded
+# and fuzzed inputs, under valgrind (memcheck), and report the errors that
+# involve the package's code.
+#
+#   tools/valgrind.sh            (or: make valgrind)
+#   VALGRIND_FUZZ=300 tools/valgrind.sh      fuzzed calls after the tests
+#
+# The package is built from a copy of this tree with -g -O1 into a temporary
+# library; R runs as
+#   R -d "valgrind --error-exitcode=1 --leak-check=no --track-origins=yes"
+# Valgrind reports every error of the process (R and its libraries
+# included); an error counts against consensr when any frame of its stack,
+# or of the allocation it points to ("was alloc'd at", "created by"), is in
+# consensr.so.  Prints those errors and "valgrind: 0 errors in consensr
+# code" or fails.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/consensr-valgrind.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/lib" "$work/pkg"
+(cd "$root" && tar --exclude=.git --exclude='*.o' --exclude='*.so' -cf - .) | (cd "$work/pkg" && tar -xf -)
+command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)"; exit 1; }
+
+printf 'CFLAGS = -g -O1 -fno-omit-frame-pointer\n' >"$work/Makevars"
+if ! R_MAKEVARS_USER="$work/Makevars" R CMD INSTALL --no-multiarch -l "$work/lib" "$work/pkg" \
+     >"$work/install.log" 2>&1; then
+  cat "$work/install.log"; echo "valgrind: FAILED to build"; exit 1
+fi
+
+cat >"$work/run.R" <<EOF
+suppressPackageStartupMessages({library(testthat); library(consensr)})
+setwd("$work/pkg")
+res <- as.data.frame(test_dir("tests/testthat", package = "consensr",
+                              load_package = "installed", reporter = "summary",
+                              stop_on_failure = FALSE))
+cat(sprintf("valgrind: tests %d passed, %d failed, %d skipped\n", sum(res\$passed),
+            sum(res\$failed) + sum(res\$error), sum(res\$skipped)))
+env <- new.env()
+for (e in parse("tests/testthat/test-ffi-fuzz.R")) {
+  if (is.call(e) && identical(e[[1L]], as.name("<-"))) eval(e, env)
+}
+routines <- env\$ffi_fuzz_routines()
+seeds <- env\$ffi_fuzz_harvest(workload = env\$ffi_fuzz_workload(n = 100L, m = 40L, B = 10L),
+                               max_per_routine = 10L)
+bad <- env\$ffi_fuzz_replay(routines, seeds)
+n <- as.integer(Sys.getenv("VALGRIND_FUZZ", "300"))
+out <- env\$ffi_fuzz_run(routines, seeds, 1L, n, seed = 5L, time_limit = 120)
+cat(sprintf("valgrind: %d routines, replay differences %d, %d fuzzed calls\n",
+            length(routines), length(bad), nrow(out)))
+EOF
+
+echo "valgrind: running the tests under valgrind (several minutes)"
+R_LIBS="$work/lib" R -d "valgrind --error-exitcode=1 --leak-check=no --track-origins=yes --num-callers=30 --log-file=$work/vg.%p.log" \
+  --vanilla --no-echo -f "$work/run.R" >"$work/run.log" 2>&1
+rc=$?
+grep -E '^valgrind:' "$work/run.log"
+
+# split the logs into error blocks; keep those that mention consensr.so
+awk '
+  /^==[0-9]+== *$/ { if (block != "" && block ~ /consensr\.so|\/consensr\/src\/|ffi_|kern_/) { n++; print block "\n" } block = ""; next }
+  /^==[0-9]+== / { block = block $0 "\n"; next }
+  END { if (block != "" && block ~ /consensr\.so|ffi_|kern_/) { n++; print block } }
+' "$work"/vg.*.log >"$work/ours.txt"
+ours=$(grep -cE '^==[0-9]+== [A-Z]' "$work/ours.txt" || true)
+total=$(grep -hE 'ERROR SUMMARY' "$work"/vg.*.log | awk '{s += $4} END {print s + 0}')
+echo "valgrind: $total errors reported in the process in all (R and libraries included)"
+if [ ! -s "$work/run.log" ] || ! grep -q "fuzzed calls" "$work/run.log"; then
+  tail -n 40 "$work/run.log"
+  echo "valgrind: FAILED: the run did not finish (exit $rc)"
+  exit 1
+fi
+if [ -s "$work/ours.txt" ]; then
+  cat "$work/ours.txt" | head -n 200
+  echo "valgrind: FAILED: $ours errors involve consensr code"
+  exit 1
+fi
+if grep -qE 'tests [0-9]+ passed, [1-9]' "$work/run.log"; then
+  echo "valgrind: FAILED: tests failed under valgrind"; exit 1
+fi
+echo "valgrind: 0 errors in consensr code"
