@@ -91,7 +91,7 @@ as_ratings <- function(x, respondent = "respondent", item = "item",
   check_data_frame(x, call = call)
   check_string(item, "item", call = call)
   if (!is.null(by)) check_string(by, "by", call = call)
-  format <- match.arg(format)
+  format <- rlang::arg_match(format, error_call = call)
   is_tally <- inherits(x, "consensr_tally")
   x <- as.data.frame(x, stringsAsFactors = FALSE)
   if (is_tally) {
@@ -489,6 +489,15 @@ ratings_counts <- function(x, item, levels, item_data, by, call) {
     n[present] <- first[present]
     n <- matrix(as.integer(n), G, length(keys))
   }
+  # the C rule and tally count in int: refuse denominators beyond its range
+  # (over groups too: ungrouped results add the groups up)
+  max_int <- .Machine$integer.max
+  over_int <- which(colSums(n) > max_int)
+  if (length(over_int) > 0L) {
+    abort(c("The {.arg count}s of an item can't add up to more than {max_int} (the largest integer).",
+            "x" = "Item{?s} {.val {head_text(keys[over_int])}}."), call = call)
+  }
+  storage.mode(n) <- "integer"
   dimnames(n) <- list(base::levels(group), keys)
   exclude <- c(item, "level", "count", "n", by, "percent", "prop")
   items <- build_items(keys, x, ii, item, item_data, exclude, call)

@@ -98,3 +98,20 @@ test_that("rounds are analysed one by one", {
   both$round[3] <- NA
   expect_error(consensus(both, "Fundamental", round = "round"), "missing values")
 })
+
+test_that("the reconstruction implies the same item sets at 70%, 75% and 80%", {
+  at <- c(0.7, 0.75, 0.8)
+  from_counts <- threshold_sensitivity(atmp_published, at, "Fundamental")
+  from_ratings <- threshold_sensitivity(atmp_ratings, at, "Fundamental")
+  expect_identical(from_ratings$status$reached, from_counts$status$reached)
+  expect_identical(from_ratings$items$switch_at, from_counts$items$switch_at)
+  # the sets themselves, from the transcribed counts: k * 100 >= t * 100 * n
+  fund <- atmp_published[atmp_published$level == "Fundamental", ]
+  for (t in c(70L, 75L, 80L)) {
+    want <- fund$item[fund$count * 100L >= t * fund$n]
+    got <- from_ratings$status$item[from_ratings$status$reached &
+                                      from_ratings$status$threshold == t / 100]
+    expect_identical(got, want, info = t)
+  }
+  expect_identical(sum(fund$count * 100L >= 75L * fund$n), 16L)
+})
