@@ -77,7 +77,10 @@ as_ratings <- function(x, respondent = "respondent", item = "item",
                        rating = "rating", levels = NULL, items = NULL,
                        item_data = NULL, by = NULL,
                        format = c("auto", "long", "wide", "counts")) {
-  call <- rlang::current_env()
+  # Errors name the function the user called: as_ratings() itself, or the
+  # package function that read its `x` with it.
+  call <- parent.frame()
+  if (!identical(topenv(call), topenv())) call <- rlang::current_env()
   if (inherits(x, "consensr_ratings")) {
     if (!is.null(by) && !identical(by, x$by)) {
       if (!is.null(x$codes) && is.null(x$by)) {

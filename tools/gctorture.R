@@ -35,7 +35,7 @@ if (length(args) >= 1L && args[1L] == "--child") {
   suppressPackageStartupMessages(library(consensr))
   f <- load_defs(defs)
   routines <- f$ffi_fuzz_routines()
-  seeds <- f$ffi_fuzz_harvest(workload = f$ffi_fuzz_workload(n = 12L, m = 6L, B = 3L),
+  seeds <- f$ffi_fuzz_harvest(workload = f$ffi_fuzz_workload(n = 12L, m = 40L, B = 3L),
                               max_per_routine = 8L)
   cat(sprintf("gctorture: %d routines registered: %s\n", length(routines),
               paste(names(routines), collapse = ", ")))

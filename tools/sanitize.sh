@@ -92,16 +92,21 @@ if (length(small)) {
 large_rc=$?
 cat "$work/large.log" | grep -vE '^==[0-9]+==' | tail -n 12
 
-reports=$(cat "$work/tests.log" "$work/large.log" |
+echo "sanitize: gctorture over every routine under ASan (a freed vector written to is reported)"
+Rscript "$root/tools/gctorture.R" 10 >"$work/torture.log" 2>&1
+torture_rc=$?
+grep -E '^gctorture:' "$work/torture.log" | tail -n 3
+
+reports=$(cat "$work/tests.log" "$work/large.log" "$work/torture.log" |
   grep -cE 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|SUMMARY: (Address|UndefinedBehavior)Sanitizer')
 if [ "$reports" -gt 0 ]; then
   echo "== sanitizer reports"
-  cat "$work/tests.log" "$work/large.log" |
+  cat "$work/tests.log" "$work/large.log" "$work/torture.log" |
     grep -E -A 30 'ERROR: AddressSanitizer|runtime error:' | head -n 120
 fi
-if [ "$reports" -gt 0 ] || [ $tests_rc -ne 0 ] || [ $large_rc -ne 0 ]; then
+if [ "$reports" -gt 0 ] || [ $tests_rc -ne 0 ] || [ $large_rc -ne 0 ] || [ $torture_rc -ne 0 ]; then
   [ $tests_rc -ne 0 ] && tail -n 40 "$work/tests.log"
-  echo "sanitize: FAILED: $reports sanitizer reports (tests exit $tests_rc, large inputs exit $large_rc)"
+  echo "sanitize: FAILED: $reports sanitizer reports (tests exit $tests_rc, large inputs exit $large_rc, gctorture exit $torture_rc)"
   exit 1
 fi
-echo "sanitize: 0 errors (ASan + UBSan: test suite and large inputs)"
+echo "sanitize: 0 errors (ASan + UBSan: test suite, large inputs, gctorture)"
