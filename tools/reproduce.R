@@ -2,8 +2,9 @@
 # vignette and writes its tables (CSV) and figures (PNG) into a folder.
 # Usage: Rscript tools/reproduce.R [output folder]   (default: output)
 args <- commandArgs(trailingOnly = TRUE)
-out <- normalizePath(if (length(args)) args[1] else "output", mustWork = FALSE)
+out <- if (length(args)) args[1] else "output"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
+out <- normalizePath(out)
 suppressPackageStartupMessages(library(consensr))
 
 written <- character()
