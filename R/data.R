@@ -89,7 +89,8 @@
 #' table(atmp_published$area[atmp_published$level == "Fundamental"])
 #' # Fundamental counts and denominators
 #' fund <- atmp_published[atmp_published$level == "Fundamental", ]
-#' fund[fund$count / fund$n >= 0.75, c("item", "count", "n")]
+#' # at least 75% Fundamental, compared in integers (what consensus() does)
+#' fund[4 * fund$count >= 3 * fund$n, c("item", "count", "n")]
 "atmp_published"
 
 #' ATMP translation competencies: reconstructed respondent-level ratings
