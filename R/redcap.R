@@ -13,6 +13,8 @@ redcap_dictionary_columns <- c(
   "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name",
   "Matrix Ranking?", "Field Annotation"
 )
+redcap_identifier_reason <-
+  "identifier field (Identifier? = y): not read, to keep the data de-identified"
 redcap_api_columns <- c(
   "field_name", "form_name", "section_header", "field_type", "field_label",
   "select_choices_or_calculations", "field_note",
@@ -743,7 +745,7 @@ redcap_classify_columns <- function(cn, dict, rating_fields, round_source) {
       } else if (nm %in% rating_fields) {
         out$role[j] <- "rating"
       } else if (dict$identifier[i]) {
-        out$reason[j] <- "identifier field (Identifier? = y): not read, to keep the data de-identified"
+        out$reason[j] <- redcap_identifier_reason
       } else if (type %in% redcap_single_choice_types) {
         out$role[j] <- "respondent"
       } else if (type %in% c("text", "notes")) {
@@ -766,7 +768,7 @@ redcap_classify_columns <- function(cn, dict, rating_fields, round_source) {
       out$label[j] <- cb$label[k]
       i <- match(cb$field[k], dict$field)
       if (dict$identifier[i]) {
-        out$reason[j] <- "identifier field (Identifier? = y): not read, to keep the data de-identified"
+        out$reason[j] <- redcap_identifier_reason
       } else {
         out$role[j] <- "checkbox"
       }

@@ -21,18 +21,11 @@
 # The generator and harness are the ffi_fuzz_* functions of
 # tests/testthat/test-ffi-fuzz.R (the fast version in the test suite).
 args <- commandArgs(trailingOnly = TRUE)
-file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
-script <- normalizePath(sub("^--file=", "", file_arg[1L]))
-root <- dirname(dirname(script))
-defs <- file.path(root, "tests", "testthat", "test-ffi-fuzz.R")
-
-load_defs <- function(file) {
-  env <- new.env()
-  for (e in parse(file)) {
-    if (is.call(e) && identical(e[[1L]], as.name("<-"))) eval(e, env)
-  }
-  env
-}
+local({
+  f <- grep("^--file=", commandArgs(FALSE), value = TRUE)
+  sys.source(file.path(dirname(normalizePath(sub("^--file=", "", f[1L]))), "ffi-defs.R"),
+             envir = globalenv())
+})
 
 setup <- function() {
   suppressPackageStartupMessages(library(consensr))

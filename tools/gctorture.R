@@ -16,18 +16,11 @@
 # .Call, invalid ones made by mutating them (see the ffi_fuzz_* functions in
 # tests/testthat/test-ffi-fuzz.R, which this script reads).
 args <- commandArgs(trailingOnly = TRUE)
-file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
-script <- normalizePath(sub("^--file=", "", file_arg[1L]))
-root <- dirname(dirname(script))
-defs <- file.path(root, "tests", "testthat", "test-ffi-fuzz.R")
-
-load_defs <- function(file) {
-  env <- new.env()
-  for (e in parse(file)) {
-    if (is.call(e) && identical(e[[1L]], as.name("<-"))) eval(e, env)
-  }
-  env
-}
+local({
+  f <- grep("^--file=", commandArgs(FALSE), value = TRUE)
+  sys.source(file.path(dirname(normalizePath(sub("^--file=", "", f[1L]))), "ffi-defs.R"),
+             envir = globalenv())
+})
 
 if (length(args) >= 1L && args[1L] == "--child") {
   n_invalid <- as.integer(args[2L])
