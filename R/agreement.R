@@ -154,9 +154,11 @@ agreement <- function(x,
                       missing = c("per_item", "listwise"),
                       conf_level = 0.95, B = 0, round = NULL) {
   call <- rlang::current_env()
-  if (!is.null(round)) {
-    return(round_apply(x, round, call, function(d) {
-      agreement(d, method = method, ..., metric = metric, missing = missing,
+  refuse_by(..., fun = "agreement", call = call)
+  r <- as_ratings(x, ..., round = round)
+  if (!is.null(r$round)) {
+    return(round_apply(r, function(d) {
+      agreement(d, method = method, metric = metric, missing = missing,
                 conf_level = conf_level, B = B)
     }))
   }
@@ -169,7 +171,6 @@ agreement <- function(x,
   check_conf_level(conf_level, call)
   B <- check_replicates(B, call)
 
-  r <- as_ratings(x, ...)
   K <- length(r$levels)
   if (K < 2L) {
     abort(c("Agreement needs a scale with at least two levels.",

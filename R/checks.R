@@ -60,3 +60,22 @@ head_text <- function(x, n = 5L) {
   x <- as.character(x)
   if (length(x) > n) c(x[seq_len(n)], sprintf("... (%d more)", length(x) - n)) else x
 }
+
+# Functions without `by`: a `by` given in `...` is refused, never ignored.
+refuse_by <- function(..., fun, call) {
+  if ("by" %in% names(list(...))) {
+    abort(c("{.fn {fun}} can't analyse groups: {.arg by} is not one of its arguments.",
+            "i" = "Subset the ratings to one group, or use {.fn consensus} or {.fn compare_groups} with {.arg by}."),
+          call = call, class = "consensr_error_by")
+  }
+}
+
+# Functions that can't yet draw or tabulate rounds apart refuse ratings or
+# results with several rounds, rather than pooling them.
+refuse_rounds <- function(x, fun, call) {
+  round <- if (inherits(x, "consensr_ratings")) x$round else attr(x, "round")
+  if (is.null(round)) return(invisible())
+  abort(c("{.fn {fun}} shows one round at a time; the data hold several rounds ({.field {round}}).",
+          "i" = "Subset one round first, e.g. {.code subset(x, {round} == 1)}."),
+        call = call, class = "consensr_error_round")
+}

@@ -85,17 +85,17 @@ consensus <- function(x, target, threshold = 0.75, opposite = NULL,
                       opposite_threshold = NULL, by = NULL, strict = FALSE,
                       ..., round = NULL) {
   call <- rlang::current_env()
-  if (!is.null(round)) {
-    sp <- split_rounds(x, round, call)
+  r <- as_ratings(x, ..., by = by, round = round)
+  if (!is.null(r$round)) {
+    sp <- split_rounds(r)
     res <- lapply(sp$parts, consensus, target = target, threshold = threshold,
                   opposite = opposite, opposite_threshold = opposite_threshold,
-                  by = by, strict = strict, ...)
+                  by = by, strict = strict)
     after <- c("item", attr(res[[1L]], "item_vars"))
     out <- bind_rounds(res, sp, after)
     if (!is.null(by)) attr(out, "groups") <- bind_rounds(lapply(res, attr, "groups"), sp, after)
     return(out)
   }
-  r <- as_ratings(x, ..., by = by)
   rule <- new_rule(r$levels, target, threshold, opposite, opposite_threshold,
                    strict, by, call)
   apply_rule(r, rule)
@@ -253,6 +253,9 @@ consensus_frame <- function(r, tab, k, rule, res) {
     out$opposite_count <- sum_groups(k$opposite)
     out$opposite_prop <- safe_prop(out$opposite_count, out$n)
   }
+  if (!is.null(tab$nonanswer)) {
+    out$n_missing_level <- as.integer(colSums(matrix(tab$nonanswer, G, m)))
+  }
   st <- decode_status(res$item, rule)
   out$status <- st$status
   out$reached <- st$reached
@@ -275,7 +278,8 @@ consensus_frame <- function(r, tab, k, rule, res) {
   }
   rownames(out) <- NULL
   structure(out, class = c("consensr_consensus", "data.frame"), rule = rule,
-            groups = groups, item_vars = setdiff(names(r$items), "item"))
+            groups = groups, item_vars = setdiff(names(r$items), "item"),
+            ratings = r)
 }
 
 #' Per-group results of a consensus rule

@@ -73,12 +73,6 @@ compare_groups <- function(x, target, by, ..., test = c("fisher", "chisq"),
                            simulate = NULL, B = 2000, p_adjust = "holm",
                            round = NULL) {
   call <- rlang::current_env()
-  if (!is.null(round)) {
-    return(round_apply(x, round, call, function(d) {
-      compare_groups(d, target, by, ..., test = test, simulate = simulate,
-                     B = B, p_adjust = p_adjust)
-    }))
-  }
   if (missing(by)) {
     abort("{.arg by} must name the column of respondent groups, e.g. {.code by = \"setting\"}.",
           call = call)
@@ -92,7 +86,13 @@ compare_groups <- function(x, target, by, ..., test = c("fisher", "chisq"),
     abort(c("{.arg p_adjust} must be one of {.val {stats::p.adjust.methods}}.",
             "x" = "It is {.val {p_adjust}}."), call = call)
   }
-  r <- groups_read(x, by, ...)
+  r <- groups_read(x, by, ..., round = round)
+  if (!is.null(r$round)) {
+    return(round_apply(r, function(d) {
+      compare_groups(d, target, by, ..., test = test, simulate = simulate,
+                     B = B, p_adjust = p_adjust)
+    }))
+  }
   args <- groups_rule_args(...)
   rule <- new_rule(r$levels, target, args$threshold, args$opposite,
                    args$opposite_threshold, args$strict, by, call)
@@ -139,8 +139,8 @@ compare_groups <- function(x, target, by, ..., test = c("fisher", "chisq"),
 
 # The ratings, with the rule arguments of `...` set aside.
 groups_read <- function(x, by, ..., threshold = NULL, opposite = NULL,
-                        opposite_threshold = NULL, strict = NULL) {
-  as_ratings(x, ..., by = by)
+                        opposite_threshold = NULL, strict = NULL, round = NULL) {
+  as_ratings(x, ..., by = by, round = round)
 }
 
 groups_rule_args <- function(..., threshold = 0.75, opposite = NULL,

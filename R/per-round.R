@@ -1,30 +1,100 @@
-# Delphi rounds: the consensus functions take `round =`, the name of a column
-# of `x` that holds the round. The data are split by round (in the order of
-# the round factor's levels, or of sorted values) and each round is analysed
-# on its own, so a respondent may rate the same item once per round.
+# Delphi rounds.  Ratings are read once, with the round column among the
+# respondent-level columns (or the strata of counts); analyses then split
+# the ratings object by round (in the order of the round factor's levels,
+# else of sorted values), so every round shares one scale and errors name
+# rows of the user's own data.
 
-split_rounds <- function(x, round, call) {
-  check_string(round, "round", call = call)
-  if (!is.data.frame(x) || inherits(x, "consensr_tally") && !round %in% names(x)) {
-    abort("{.arg round} needs {.arg x} to be a data frame with a {.field {round}} column.",
-          call = call)
-  }
-  x <- as.data.frame(x, stringsAsFactors = FALSE)
-  check_columns(x, round, call = call)
-  r <- x[[round]]
-  if (anyNA(r)) {
-    abort("The {.arg round} column {.field {round}} can't hold missing values (row{?s} {head_text(which(is.na(r)))}).",
-          call = call)
-  }
-  rounds <- if (is.factor(r)) base::levels(droplevels(r)) else as.character(sort(unique(r)))
-  key <- as.character(r)
-  parts <- lapply(rounds, function(k) {
-    d <- x[key == k, setdiff(names(x), round), drop = FALSE]
-    rownames(d) <- NULL
-    d
+# The rounds of a ratings object: labels (text), values (original type).
+ratings_round_values <- function(r) {
+  v <- ratings_units(r)[[r$round]]
+  labels <- if (is.factor(v)) base::levels(droplevels(v)) else level_text(sort(unique(v)))
+  key <- level_text(if (is.factor(v)) as.character(v) else v)
+  list(labels = labels, values = v[match(labels, key)], key = key)
+}
+
+# Split a ratings object by its round: list(parts, rounds, values, name).
+# In each round, the items that nobody rated or answered there are left out
+# (they were not presented in that round).
+split_rounds <- function(r) {
+  rv <- ratings_round_values(r)
+  parts <- lapply(rv$labels, function(k) {
+    part <- ratings_subset(r, rv$key == k)
+    part$round <- NULL
+    ratings_drop_unrated(part)
   })
-  names(parts) <- rounds
-  list(parts = parts, rounds = rounds, values = r[match(rounds, key)], name = round)
+  names(parts) <- rv$labels
+  list(parts = parts, rounds = rv$labels, values = rv$values, name = r$round)
+}
+
+# Rows of the respondent table (codes) or strata (counts) kept.
+ratings_subset <- function(r, keep) {
+  keep <- which(keep)
+  if (!is.null(r$codes)) {
+    if (!is.null(r$nonanswer)) {
+      idx <- r$nonanswer$index
+      nr <- nrow(r$codes)
+      row <- (idx - 1) %% nr + 1
+      col <- (idx - 1) %/% nr
+      new_row <- match(row, keep)
+      ok <- !is.na(new_row)
+      r$nonanswer <- nonanswer((col[ok]) * length(keep) + new_row[ok],
+                               r$nonanswer$level[ok])
+    }
+    r$codes <- r$codes[keep, , drop = FALSE]
+    r$resp <- r$resp[keep, , drop = FALSE]
+    rownames(r$resp) <- NULL
+    r$respondents <- r$respondents[keep]
+    if (!is.null(r$group)) r$group <- droplevels(r$group[keep])
+    r$tally0 <- NULL
+  } else {
+    r$counts <- r$counts[, keep, , drop = FALSE]
+    r$n <- r$n[keep, , drop = FALSE]
+    if (!is.null(r$nonanswer)) r$nonanswer <- r$nonanswer[keep, , drop = FALSE]
+    r$strata <- r$strata[keep, , drop = FALSE]
+    rownames(r$strata) <- NULL
+  }
+  r
+}
+
+# Items kept: those rated or answered at least once.
+ratings_drop_unrated <- function(r) {
+  if (!is.null(r$codes)) {
+    used <- colSums(!is.na(r$codes)) > 0L
+    if (!is.null(r$nonanswer)) {
+      nr <- nrow(r$codes)
+      used[unique((r$nonanswer$index - 1) %/% nr + 1)] <- TRUE
+    }
+  } else {
+    used <- colSums(r$n) > 0L | colSums(r$counts, dims = 2L) > 0L
+    if (!is.null(r$nonanswer)) used <- used | colSums(r$nonanswer) > 0L
+  }
+  if (all(used)) return(r)
+  ratings_items(r, used)
+}
+
+# Items (columns) kept.
+ratings_items <- function(r, keep) {
+  keep <- which(keep)
+  if (!is.null(r$codes)) {
+    if (!is.null(r$nonanswer)) {
+      idx <- r$nonanswer$index
+      nr <- nrow(r$codes)
+      row <- (idx - 1) %% nr + 1
+      col <- (idx - 1) %/% nr + 1
+      new_col <- match(col, keep)
+      ok <- !is.na(new_col)
+      r$nonanswer <- nonanswer((new_col[ok] - 1) * nr + row[ok], r$nonanswer$level[ok])
+    }
+    r$codes <- r$codes[, keep, drop = FALSE]
+    if (!is.null(r$tally0)) r$tally0 <- r$tally0[, keep, drop = FALSE]
+  } else {
+    r$counts <- r$counts[, , keep, drop = FALSE]
+    r$n <- r$n[, keep, drop = FALSE]
+    if (!is.null(r$nonanswer)) r$nonanswer <- r$nonanswer[, keep, drop = FALSE]
+  }
+  r$items <- r$items[keep, , drop = FALSE]
+  rownames(r$items) <- NULL
+  r
 }
 
 # Put the round column first after `item` (and the item metadata, `after`).
@@ -49,11 +119,11 @@ bind_rounds <- function(results, sp, after) {
   out
 }
 
-# Apply `fun` to each round of `x` and stack the results (class and
-# attributes of the first round, plus the per-round results in the
+# Apply `fun` to each round of the ratings `r` and stack the results (class
+# and attributes of the first round, plus the per-round results in the
 # attribute "by_round", which print methods show one by one).
-round_apply <- function(x, round, call, fun) {
-  sp <- split_rounds(x, round, call)
+round_apply <- function(r, fun) {
+  sp <- split_rounds(r)
   res <- lapply(sp$parts, fun)
   after <- intersect(c("item", attr(res[[1L]], "item_vars")), names(res[[1L]]))
   out <- bind_rounds(res, sp, after)

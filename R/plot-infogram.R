@@ -86,6 +86,7 @@ infogram_data <- function(x, target, threshold, group_col, ..., decimals,
     if (is.null(attr(res, "rule")) || !all(c("item", "count", "n", "reached") %in% names(res))) {
       abort("{.arg x} must be an unaltered {.fn consensus} result.", call = call)
     }
+    refuse_rounds(res, "plot_infogram", call)
   } else {
     if (missing(target)) {
       abort("{.arg target} must name the level(s) counted towards consensus, e.g. {.code target = \"Fundamental\"}.",
@@ -95,15 +96,14 @@ infogram_data <- function(x, target, threshold, group_col, ..., decimals,
       abort("{.arg x} must hold ratings or a {.fn consensus} result, not a {.cls consensr_sensitivity} result.",
             call = call)
     }
-    # a tally made within groups is read with its groups and summed over them
-    by <- if (inherits(x, "consensr_tally")) attr(x, "by") else NULL
+    # a tally made within groups is summed over them
     res <- tryCatch(
-      consensus(if (is.null(by)) x else as_ratings(x, by = by),
-                target = target, threshold = threshold, ...),
+      consensus(x, target = target, threshold = threshold, ...),
       error = function(e) abort("Can't apply the consensus rule to {.arg x}.",
                                 parent = e, call = call)
     )
   }
+  refuse_rounds(res, "plot_infogram", call)
   rule <- attr(res, "rule")
   vars <- attr(res, "item_vars")
   items <- as.data.frame(unclass_df(res))

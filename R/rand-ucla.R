@@ -87,9 +87,16 @@
 rand_ucla <- function(x, ..., lower = 0.3, upper = 0.7, asymmetry = 1.5,
                       ipr_constant = 2.35, type = 7, round = NULL) {
   call <- rlang::current_env()
-  if (!is.null(round)) {
-    return(round_apply(x, round, call, function(d) {
-      rand_ucla(d, ..., lower = lower, upper = upper, asymmetry = asymmetry,
+  refuse_by(..., fun = "rand_ucla", call = call)
+  dots <- list(...)
+  r <- if (!inherits(x, "consensr_ratings") && !"levels" %in% names(dots)) {
+    as_ratings(x, ..., levels = 1:9, round = round)
+  } else {
+    as_ratings(x, ..., round = round)
+  }
+  if (!is.null(r$round)) {
+    return(round_apply(r, function(d) {
+      rand_ucla(d, lower = lower, upper = upper, asymmetry = asymmetry,
                 ipr_constant = ipr_constant, type = type)
     }))
   }
@@ -104,23 +111,19 @@ rand_ucla <- function(x, ..., lower = 0.3, upper = 0.7, asymmetry = 1.5,
       !type %in% 1:9) {
     abort("{.arg type} must be one of 1 to 9 (see {.fn stats::quantile}).", call = call)
   }
-  dots <- list(...)
-  r <- if (!inherits(x, "consensr_ratings") && !"levels" %in% names(dots)) {
-    as_ratings(x, ..., levels = 1:9)
-  } else {
-    as_ratings(x, ...)
-  }
   if (!identical(r$levels, as.character(1:9))) {
     abort(c("{.fn rand_ucla} needs ratings on a 1-9 scale: the levels must be 1, 2, ..., 9.",
             "x" = "The levels are {.val {r$levels}}."), call = call)
   }
   tab <- ratings_table(r, grouped = FALSE)
   counts <- matrix(tab$counts, 9L, nrow(r$items))
+  # from the counts: no expansion into individual ratings
   stats <- vapply(seq_len(ncol(counts)), function(j) {
-    v <- rep(1:9, counts[, j])
-    if (length(v) == 0L) return(rep(NA_real_, 4L))
-    q <- stats::quantile(v, c(lower, upper), type = type, names = FALSE)
-    c(length(v), stats::median(v), q)
+    k <- counts[, j]
+    n <- sum(as.double(k))
+    if (n == 0) return(rep(NA_real_, 4L))
+    c(n, quantile_counts(k, 1:9, 0.5, type = 7L),
+      quantile_counts(k, 1:9, c(lower, upper), type = type))
   }, numeric(4))
   stats <- matrix(stats, nrow = 4L)
   out <- r$items
@@ -184,4 +187,40 @@ print.consensr_rand_ucla <- function(x, ...) {
   if (print_by_round(x, ...)) return(invisible(x))
   cat(format(x, ...), sep = "\n")
   invisible(x)
+}
+
+# Quantiles of the ratings given as counts per level (`values` in order),
+# as stats::quantile(rep(values, counts), probs, type = type) computes them,
+# without expanding the counts: the order statistics are read from the
+# cumulative counts.
+quantile_counts <- function(counts, values, probs, type = 7L) {
+  n <- sum(as.double(counts))
+  cum <- cumsum(as.double(counts))
+  at <- function(i) {
+    i <- pmin(pmax(i, 1), n)
+    values[findInterval(i - 1, cum) + 1L]
+  }
+  fuzz <- 4 * .Machine$double.eps
+  if (type <= 3) {
+    nppm <- if (type == 3) n * probs - 0.5 else n * probs
+    j <- floor(nppm + fuzz)
+    h <- switch(type,
+                (nppm > j),
+                ((nppm > j) + 1) / 2,
+                (nppm != j) | ((j %% 2L) == 1L))
+  } else {
+    ab <- switch(type - 3, c(0, 1), c(0.5, 0.5), c(0, 0), c(1, 1),
+                 c(1 / 3, 1 / 3), c(3 / 8, 3 / 8))
+    nppm <- ab[1L] + probs * (n + 1 - ab[1L] - ab[2L])
+    j <- floor(nppm + fuzz)
+    h <- nppm - j
+    h[abs(h) < fuzz] <- 0
+  }
+  lo <- at(j)
+  hi <- at(j + 1)
+  qs <- lo
+  qs[h == 1] <- hi[h == 1]
+  other <- (0 < h) & (h < 1) & (lo != hi)
+  qs[other] <- ((1 - h) * lo + h * hi)[other]
+  qs
 }

@@ -108,17 +108,17 @@ consensus_robustness <- function(x, target, threshold = 0.75, opposite = NULL,
                                  B = 2000, conf_level = 0.95, progress = NULL,
                                  ..., round = NULL) {
   call <- rlang::current_env()
-  if (!is.null(round)) {
-    return(round_apply(x, round, call, function(d) {
-      consensus_robustness(d, target, threshold, opposite, opposite_threshold,
-                           by, strict, method, B, conf_level, progress, ...)
-    }))
-  }
   method <- rlang::arg_match(method)
   B <- rob_check_whole(B, "B", call = call)
   ci_check_conf_level(conf_level, call = call)
   if (!is.null(progress)) check_flag(progress, "progress", call = call)
-  r <- as_ratings(x, ..., by = by)
+  r <- as_ratings(x, ..., by = by, round = round)
+  if (!is.null(r$round)) {
+    return(round_apply(r, function(d) {
+      consensus_robustness(d, target, threshold, opposite, opposite_threshold,
+                           by, strict, method, B, conf_level, progress)
+    }))
+  }
   if (is.null(r$codes)) {
     abort(c("{.arg x} must hold the ratings of each respondent: resampling needs respondent-level data.",
             "x" = "{.arg x} holds counts (e.g. a published table), which don't say who gave which rating.",

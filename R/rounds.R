@@ -15,29 +15,30 @@ rounds_ratings_args <- c("respondent", "item", "rating", "levels", "items",
 # round values (original type), ratings = list of consensr_ratings, rule =
 # the other arguments of `...`).
 rounds_prepare <- function(x, round, dots, call, codes = FALSE) {
-  if (inherits(x, "consensr_redcap")) x <- x$ratings
-  check_data_frame(x, call = call)
   check_string(round, "round", call = call)
   if (length(dots) > 0L && (is.null(names(dots)) || any(!nzchar(names(dots))))) {
     abort("Arguments in {.arg ...} must be named, e.g. {.code levels = c(\"Fundamental\", \"Ancillary\", \"Less Important\")}.",
           call = call)
   }
-  sp <- split_rounds(x, round, call)
-  r_args <- dots[names(dots) %in% rounds_ratings_args]
-  ratings <- lapply(sp$parts, function(d) do.call(as_ratings, c(list(d), r_args)))
-  if (codes && any(vapply(ratings, function(r) is.null(r$codes), logical(1)))) {
+  r_args <- dots[names(dots) %in% c(rounds_ratings_args, "missing_levels")]
+  if (!inherits(x, c("consensr_ratings", "consensr_redcap"))) check_data_frame(x, call = call)
+  r <- do.call(as_ratings, c(list(x), r_args, list(round = round)))
+  if (codes && is.null(r$codes)) {
     abort(c("{.arg x} must hold each panellist's ratings (long or wide), not counts.",
             "i" = "Comparing rounds needs to know who gave which rating."), call = call)
   }
-  lv <- lapply(ratings, `[[`, "levels")
-  if (length(unique(lv)) > 1L) {
-    abort(c("The rating scale must be the same in every round.",
-            "x" = "Round {.val {sp$rounds[1L]}} has {.val {lv[[1L]]}}; round {.val {sp$rounds[which(!vapply(lv, identical, logical(1), lv[[1L]]))[1L]]}} differs.",
-            "i" = "Give the scale with {.arg levels}."), call = call)
-  }
+  sp <- split_rounds(r)
   list(rounds = sp$rounds, values = sp$values, name = sp$name,
-       ratings = ratings, rule = dots[!names(dots) %in% setdiff(rounds_ratings_args, "by")],
+       ratings = sp$parts,
+       rule = dots[!names(dots) %in% c(setdiff(rounds_ratings_args, "by"), "missing_levels")],
        by = dots[["by"]])
+}
+
+# Panellists who answered a cell: a rating or a declared non-answer.
+ratings_answered <- function(r) {
+  a <- !is.na(r$codes)
+  if (!is.null(r$nonanswer)) a[r$nonanswer$index] <- TRUE
+  a
 }
 
 # Item metadata columns shared by every round.
@@ -58,7 +59,7 @@ rounds_items <- function(ratings) {
 # Responding panellists of a round (at least one rating) and completers
 # (every presented item rated; an item is presented when someone rated it).
 rounds_panel <- function(r) {
-  rated <- !is.na(r$codes)
+  rated <- ratings_answered(r)
   presented <- colSums(rated) > 0L
   responded <- rowSums(rated) > 0L
   complete <- responded & rowSums(!rated[, presented, drop = FALSE]) == 0L

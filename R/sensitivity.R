@@ -45,12 +45,13 @@ threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
                                   opposite_threshold = NULL, by = NULL,
                                   strict = FALSE, ..., round = NULL) {
   call <- rlang::current_env()
-  if (!is.null(round)) {
-    sp <- split_rounds(x, round, call)
+  r <- as_ratings(x, ..., by = by, round = round)
+  if (!is.null(r$round)) {
+    sp <- split_rounds(r)
     res <- lapply(sp$parts, threshold_sensitivity, thresholds = thresholds,
                   target = target, reference = reference, opposite = opposite,
                   opposite_threshold = opposite_threshold, by = by,
-                  strict = strict, ...)
+                  strict = strict)
     out <- res[[1L]]
     for (part in c("summary", "status", "items")) {
       after <- if (part == "summary") character() else names(out$items)[1L]
@@ -60,7 +61,6 @@ threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
     out$round <- sp$name
     return(out)
   }
-  r <- as_ratings(x, ..., by = by)
   as_fraction(reference, "reference", call = call)
   rule <- new_rule(r$levels, target, reference, opposite, opposite_threshold,
                    strict, by, call)

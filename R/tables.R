@@ -398,12 +398,11 @@ tbl_counts <- function(x, ..., levels = NULL, call) {
     abort(c("{.arg x} must hold ratings or counts per level, not a {.cls {class(x)[1]}} result.",
             "i" = "Give the ratings the result was computed from."), call = call)
   }
-  by <- if (inherits(x, "consensr_tally")) attr(x, "by") else NULL
   r <- tryCatch(
-    if (is.null(by)) as_ratings(x, ..., levels = levels) else
-      as_ratings(x, ..., levels = levels, by = by),
+    as_ratings(x, ..., levels = levels),
     error = function(e) abort("Can't read {.arg x} as ratings.", parent = e, call = call)
   )
+  refuse_rounds(r, as.character(rlang::frame_call(call)[[1L]]), call)
   list(ratings = r, table = ratings_table(r, grouped = FALSE))
 }
 

@@ -30,51 +30,89 @@
 #' head(tally_ratings(panel, by = "setting"))
 #' @export
 tally_ratings <- function(x, ..., by = NULL, round = NULL) {
-  if (!is.null(round)) {
-    sp <- split_rounds(x, round, rlang::current_env())
-    res <- lapply(sp$parts, tally_ratings, ..., by = by)
+  r <- as_ratings(x, ..., by = by, round = round)
+  if (!is.null(r$round)) {
+    sp <- split_rounds(r)
+    res <- lapply(sp$parts, tally_ratings, by = by)
     return(bind_rounds(res, sp, c("item", attr(res[[1L]], "item_vars"))))
   }
-  r <- as_ratings(x, ..., by = by)
   tab <- ratings_table(r, grouped = !is.null(by))
   tally_frame(r, tab, by)
 }
 
 # The counts of a ratings object: list(counts = [level, group, item] integer
-# array, n = [group, item] integer matrix, groups = group labels).
-# Respondent-level data are tallied in C; counts are summed over groups when
-# `grouped` is FALSE.
+# array, n = [group, item] integer matrix, groups = group labels,
+# nonanswer = [group, item] counts of declared non-answers or NULL).
+# Respondent-level data are tallied in C (the ungrouped tally of the whole
+# panel was made while reading); counts are summed over their strata.
 ratings_table <- function(r, grouped) {
   K <- length(r$levels)
   m <- nrow(r$items)
+  if (grouped && is.null(r$by)) stop("internal: grouped table without `by`")
   if (!is.null(r$codes)) {
     if (grouped) {
       G <- nlevels(r$group)
       counts <- .Call(ffi_tally, r$codes, as.integer(r$group), G, K)
       groups <- base::levels(r$group)
+      gi <- as.integer(r$group)
     } else {
-      counts <- .Call(ffi_tally, r$codes, NULL, 1L, K)
+      counts <- if (!is.null(r$tally0)) r$tally0 else .Call(ffi_tally, r$codes, NULL, 1L, K)
       groups <- "all"
+      gi <- rep(1L, nrow(r$codes))
     }
-    dim(counts) <- c(K, length(groups), m)
+    G <- length(groups)
+    dim(counts) <- c(K, G, m)
     n <- colSums(counts, dims = 1L)
-    dim(n) <- c(length(groups), m)
+    dim(n) <- c(G, m)
     storage.mode(n) <- "integer"
+    na <- NULL
+    if (length(r$missing_levels) > 0L) {
+      na <- matrix(0L, G, m)
+      if (!is.null(r$nonanswer)) {
+        nr <- nrow(r$codes)
+        idx <- r$nonanswer$index
+        cell <- ((idx - 1) %/% nr) * G + gi[(idx - 1) %% nr + 1]
+        na[] <- tabulate(cell, G * m)
+      }
+    }
   } else {
-    counts <- r$counts
-    n <- r$n
-    groups <- dimnames(counts)[[2L]]
-    if (!grouped && length(groups) > 1L) {
-      counts <- aperm(counts, c(2L, 1L, 3L))
-      counts <- colSums(counts)
+    S <- dim(r$counts)[2L]
+    g <- if (grouped) strata_group(r) else factor(rep("all", S))
+    groups <- base::levels(g)
+    G <- length(groups)
+    sum_strata <- function(a, d) {
+      # a: [d, S, m] -> [d, G, m], summed in doubles then checked
+      out <- array(0, c(d, G, m))
+      for (s in seq_len(S)) {
+        out[, as.integer(g)[s], ] <- out[, as.integer(g)[s], ] + a[, s, ]
+      }
+      out
+    }
+    if (S == 1L && G == 1L) {
+      counts <- r$counts
+      n <- r$n
+      na <- r$nonanswer
+    } else {
+      counts <- sum_strata(r$counts, K)
+      n <- sum_strata(array(r$n, c(1L, S, m)), 1L)
+      n <- matrix(n, G, m)
+      na <- if (!is.null(r$nonanswer)) matrix(sum_strata(array(r$nonanswer, c(1L, S, m)), 1L), G, m)
+      if (any(n > .Machine$integer.max)) {
+        abort("The counts of an item add up to more than the largest integer.",
+              call = NULL, class = "consensr_error_counts")
+      }
       storage.mode(counts) <- "integer"
-      dim(counts) <- c(K, 1L, m)
-      n <- matrix(as.integer(colSums(n)), 1L, m)
-      groups <- "all"
+      storage.mode(n) <- "integer"
+      if (!is.null(na)) storage.mode(na) <- "integer"
     }
   }
   dimnames(counts) <- list(r$levels, groups, r$items$item)
-  list(counts = counts, n = n, groups = groups)
+  list(counts = counts, n = n, groups = groups, nonanswer = na)
+}
+
+strata_group <- function(r) {
+  v <- r$strata[[r$by]]
+  if (is.factor(v)) droplevels(v) else factor(v)
 }
 
 tally_frame <- function(r, tab, by) {
@@ -90,6 +128,9 @@ tally_frame <- function(r, tab, by) {
   out$count <- as.vector(tab$counts)
   out$n <- rep(as.vector(tab$n), each = K)
   out$prop <- ifelse(out$n > 0L, out$count / out$n, NA_real_)
+  if (!is.null(tab$nonanswer)) {
+    out$n_missing_level <- rep(as.vector(tab$nonanswer), each = K)
+  }
   rownames(out) <- NULL
   structure(out, class = c("consensr_tally", "data.frame"),
             item_vars = setdiff(names(r$items), "item"), by = by)

@@ -21,6 +21,12 @@ SEXP ffi_bootstrap(SEXP cls, SEXP n_resp, SEXP group, SEXP n_group,
 SEXP ffi_agreement(SEXP counts, SEXP n_level, SEXP raters, SEXP listwise,
                    SEXP metric, SEXP values, SEXP B);
 
+SEXP ffi_read_wide(SEXP cols, SEXP maps, SEXP lv_num, SEXP lv_chr, SEXP n_scale);
+SEXP ffi_read_long(SEXP row, SEXP n_row, SEXP col, SEXP n_col, SEXP rating,
+                   SEXP map, SEXP lv_num, SEXP lv_chr, SEXP n_scale);
+SEXP ffi_key(SEXP x);
+SEXP ffi_encode(SEXP x, SEXP map, SEXP lv_num, SEXP lv_chr);
+
 /* argument checks shared by the wrappers (checks.c) */
 int check_scalar_int(SEXP x, const char *what, int min);
 int check_flag(SEXP x, const char *what);

@@ -10,6 +10,10 @@ static const R_CallMethodDef call_methods[] = {
     {"ffi_jackknife", (DL_FUNC)&ffi_jackknife, 7},
     {"ffi_bootstrap", (DL_FUNC)&ffi_bootstrap, 8},
     {"ffi_agreement", (DL_FUNC)&ffi_agreement, 7},
+    {"ffi_read_wide", (DL_FUNC)&ffi_read_wide, 5},
+    {"ffi_read_long", (DL_FUNC)&ffi_read_long, 9},
+    {"ffi_key", (DL_FUNC)&ffi_key, 1},
+    {"ffi_encode", (DL_FUNC)&ffi_encode, 4},
     {NULL, NULL, 0}};
 
 void attribute_visible R_init_consensr(DllInfo *dll) {

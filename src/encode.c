@@ -1,0 +1,512 @@
+#include "consensr.h"
+#include <stdint.h>
+#include <string.h>
+
+/* Reading ratings: the user's columns become integer level codes in one
+ * pass, in C.
+ *
+ * - Numbers are matched numerically against numeric levels (a lookup table
+ *   for whole-number scales, else an exact comparison): -0 is 0, Inf and
+ *   2.5 are not levels of 1:9, no text is formatted.
+ * - Factors are mapped through their K labels once (`map`, made in R).
+ * - Text is matched through a small cache keyed by the CHARSXP pointer
+ *   (R keeps one CHARSXP per string and encoding), with one comparison of
+ *   the strings when a pointer is seen for the first time.
+ *
+ * Codes: 1..K are the scale, K+1..L the declared non-answers
+ * (`missing_levels`), NA is "not rated", 0 a value that is not a level. */
+
+typedef struct {
+  /* numeric levels */
+  const double *lv;
+  int L;
+  int lut_lo, lut_n;
+  int *lut;
+  /* text levels and the pointer cache */
+  SEXP lv_chr;
+  uintptr_t *ckey;
+  int *cval;
+  R_xlen_t csize, cused;
+} coder;
+
+static int code_num(const coder *cd, double v) {
+  if (ISNAN(v)) return NA_INTEGER;
+  if (cd->lv == NULL) return 0;
+  if (cd->lut != NULL && v >= cd->lut_lo && v <= cd->lut_lo + cd->lut_n - 1 &&
+      v == floor(v)) {
+    return cd->lut[(int)v - cd->lut_lo];
+  }
+  for (int l = 0; l < cd->L; l++) {
+    if (cd->lv[l] == v) return l + 1;
+  }
+  return 0;
+}
+
+static inline R_xlen_t hash_u64(uint64_t k, R_xlen_t mask) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  return (R_xlen_t)(k & (uint64_t)mask);
+}
+
+static int code_chr_slow(const coder *cd, SEXP s) {
+  if (cd->lv_chr == R_NilValue) return 0;
+  R_xlen_t L = XLENGTH(cd->lv_chr);
+  for (R_xlen_t l = 0; l < L; l++) {
+    SEXP t = STRING_ELT(cd->lv_chr, l);
+    if (t == s || Rf_NonNullStringMatch(t, s)) return (int)l + 1;
+  }
+  return 0;
+}
+
+static int code_chr(coder *cd, SEXP s) {
+  if (s == NA_STRING) return NA_INTEGER;
+  uintptr_t key = (uintptr_t)s;
+  R_xlen_t mask = cd->csize - 1;
+  R_xlen_t h = hash_u64((uint64_t)key, mask);
+  while (cd->ckey[h] != 0) {
+    if (cd->ckey[h] == key) return cd->cval[h];
+    h = (h + 1) & mask;
+  }
+  int v = code_chr_slow(cd, s);
+  if (cd->cused * 2 < cd->csize) { /* cache only while it stays sparse */
+    cd->ckey[h] = key;
+    cd->cval[h] = v;
+    cd->cused++;
+  }
+  return v;
+}
+
+static void coder_init(coder *cd, SEXP lv_num, SEXP lv_chr) {
+  memset(cd, 0, sizeof(coder));
+  cd->lv_chr = lv_chr;
+  if (lv_num != R_NilValue) {
+    cd->lv = REAL(lv_num);
+    cd->L = (int)XLENGTH(lv_num);
+    double lo = R_PosInf, hi = R_NegInf;
+    int whole = 1;
+    for (int l = 0; l < cd->L; l++) {
+      double v = cd->lv[l];
+      if (ISNAN(v)) continue; /* a text non-answer beside a numeric scale */
+      if (!R_FINITE(v) || v != floor(v) || fabs(v) > 1e9) { whole = 0; break; }
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (whole && lo <= hi && hi - lo < 65536) {
+      cd->lut_lo = (int)lo;
+      cd->lut_n = (int)(hi - lo) + 1;
+      cd->lut = (int *)R_alloc(cd->lut_n, sizeof(int));
+      for (int i = 0; i < cd->lut_n; i++) cd->lut[i] = 0;
+      for (int l = cd->L - 1; l >= 0; l--) {
+        if (!ISNAN(cd->lv[l])) cd->lut[(int)cd->lv[l] - cd->lut_lo] = l + 1;
+      }
+    }
+  }
+  cd->csize = 1024;
+  cd->ckey = (uintptr_t *)R_alloc(cd->csize, sizeof(uintptr_t));
+  cd->cval = (int *)R_alloc(cd->csize, sizeof(int));
+  memset(cd->ckey, 0, cd->csize * sizeof(uintptr_t));
+}
+
+/* One column: how its cells are coded. */
+typedef struct {
+  int type;          /* INTSXP, REALSXP, STRSXP */
+  const int *ip;
+  const double *dp;
+  SEXP sx;
+  R_xlen_t off;      /* offset into a matrix */
+  const int *map;    /* factor: label -> code (0: not a level) */
+  R_xlen_t nmap;
+} column;
+
+static column column_of(SEXP x, R_xlen_t off, SEXP map, const char *what) {
+  column c;
+  memset(&c, 0, sizeof(column));
+  c.off = off;
+  c.type = TYPEOF(x);
+  switch (c.type) {
+  case LGLSXP:
+  case INTSXP:
+    c.type = INTSXP;
+    c.ip = INTEGER_RO(x);
+    break;
+  case REALSXP:
+    c.dp = REAL_RO(x);
+    break;
+  case STRSXP:
+    c.sx = x;
+    break;
+  default:
+    Rf_error("`%s` must be logical, integer, double or character, not %s", what,
+             Rf_type2char(TYPEOF(x)));
+  }
+  if (map != R_NilValue) {
+    if (TYPEOF(map) != INTSXP || c.type != INTSXP) {
+      Rf_error("a factor map in `%s` must be an integer vector for an integer column", what);
+    }
+    c.map = INTEGER_RO(map);
+    c.nmap = XLENGTH(map);
+  }
+  return c;
+}
+
+static inline int code_at(coder *cd, const column *c, R_xlen_t i) {
+  i += c->off;
+  switch (c->type) {
+  case INTSXP: {
+    int v = c->ip[i];
+    if (v == NA_INTEGER) return NA_INTEGER;
+    if (c->map != NULL) return (v >= 1 && v <= c->nmap) ? c->map[v - 1] : 0;
+    return code_num(cd, (double)v);
+  }
+  case REALSXP:
+    return code_num(cd, c->dp[i]);
+  default:
+    return code_chr(cd, STRING_ELT(c->sx, i));
+  }
+}
+
+static void check_levels_args(SEXP lv_num, SEXP lv_chr, SEXP n_scale, int *K,
+                              int *L) {
+  if (lv_num != R_NilValue && TYPEOF(lv_num) != REALSXP) {
+    Rf_error("`lv_num` must be NULL or a double vector");
+  }
+  if (TYPEOF(lv_chr) != STRSXP) Rf_error("`lv_chr` must be a character vector");
+  *L = (int)XLENGTH(lv_chr);
+  if (lv_num != R_NilValue && XLENGTH(lv_num) != *L) {
+    Rf_error("`lv_num` and `lv_chr` must have the same length");
+  }
+  *K = check_scalar_int(n_scale, "n_scale", 1);
+  if (*K > *L) Rf_error("`n_scale` must be at most the number of levels");
+}
+
+/* The code matrix holds, before its last pass: 1..K scale codes, NA, 0
+ * (no rating given: long data) and -(l - K) for non-answer l > K.  The last
+ * pass tallies the scale codes per item (when `counts` is not NULL), turns
+ * 0 and non-answers into NA and lists the non-answers (1-based cell index
+ * and non-answer number 1..L-K). */
+static SEXP finish_codes(SEXP codes, R_xlen_t n_row, R_xlen_t n_col, int K,
+                         int64_t n_nonans, int *counts) {
+  int *o = INTEGER(codes);
+  SEXP idx = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t)n_nonans));
+  SEXP lvl = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)n_nonans));
+  double *pi = REAL(idx);
+  int *pl = INTEGER(lvl);
+  R_xlen_t at = 0;
+  for (R_xlen_t j = 0; j < n_col; j++) {
+    int *cj = o + j * n_row;
+    int *kj = counts == NULL ? NULL : counts + j * (R_xlen_t)K;
+    for (R_xlen_t i = 0; i < n_row; i++) {
+      int v = cj[i];
+      if (v > 0) {
+        if (kj != NULL) kj[v - 1]++;
+      } else if (v == 0) {
+        cj[i] = NA_INTEGER;
+      } else if (v != NA_INTEGER) {
+        if (at < n_nonans) {
+          pi[at] = (double)(j * n_row + i + 1);
+          pl[at] = -v;
+          at++;
+        }
+        cj[i] = NA_INTEGER;
+      }
+    }
+    if ((j & 255) == 0) R_CheckUserInterrupt();
+  }
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+  SET_VECTOR_ELT(out, 0, idx);
+  SET_VECTOR_ELT(out, 1, lvl);
+  UNPROTECT(3);
+  return out;
+}
+
+/* Wide ratings: `cols` is a list of columns (all of one length) or a
+ * matrix; `maps` a list with, per column, NULL or the factor map.
+ * Returns list(codes, counts [K x items], nonanswer index, nonanswer level,
+ * first bad row per column (0 when none)). */
+SEXP ffi_read_wide(SEXP cols, SEXP maps, SEXP lv_num, SEXP lv_chr, SEXP n_scale) {
+  int K, L;
+  check_levels_args(lv_num, lv_chr, n_scale, &K, &L);
+  int is_mat = Rf_isMatrix(cols) && TYPEOF(cols) != VECSXP;
+  R_xlen_t n_row, n_col;
+  if (is_mat) {
+    n_row = Rf_nrows(cols);
+    n_col = Rf_ncols(cols);
+  } else {
+    if (TYPEOF(cols) != VECSXP) Rf_error("`cols` must be a list of columns or a matrix");
+    n_col = XLENGTH(cols);
+    n_row = n_col > 0 ? XLENGTH(VECTOR_ELT(cols, 0)) : 0;
+    for (R_xlen_t j = 0; j < n_col; j++) {
+      if (XLENGTH(VECTOR_ELT(cols, j)) != n_row) {
+        Rf_error("the columns in `cols` must have the same length");
+      }
+    }
+  }
+  if (TYPEOF(maps) != VECSXP || XLENGTH(maps) != (is_mat ? 1 : n_col)) {
+    Rf_error("`maps` must be a list with one element per column (one for a matrix)");
+  }
+  if (n_col > 0 && (double)n_row * (double)n_col > (double)R_XLEN_T_MAX) {
+    Rf_error("too many cells");
+  }
+  coder cd;
+  coder_init(&cd, lv_num, lv_chr);
+
+  SEXP codes = PROTECT(Rf_allocMatrix(INTSXP, (int)n_row, (int)n_col));
+  SEXP counts = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)K * n_col));
+  SEXP bad = PROTECT(Rf_allocVector(INTSXP, n_col));
+  int *o = INTEGER(codes), *pb = INTEGER(bad), *pk = INTEGER(counts);
+  memset(pk, 0, sizeof(int) * (size_t)((R_xlen_t)K * n_col));
+  int64_t n_nonans = 0;
+  for (R_xlen_t j = 0; j < n_col; j++) {
+    column c = is_mat ? column_of(cols, j * n_row, VECTOR_ELT(maps, 0), "cols")
+                      : column_of(VECTOR_ELT(cols, j), 0, VECTOR_ELT(maps, j), "cols");
+    int *cj = o + j * n_row;
+    int *kj = pk + j * (R_xlen_t)K;
+    pb[j] = 0;
+    for (R_xlen_t i = 0; i < n_row; i++) {
+      int v = code_at(&cd, &c, i);
+      if (v == NA_INTEGER) {
+        cj[i] = NA_INTEGER;
+      } else if (v >= 1 && v <= K) {
+        cj[i] = v;
+        kj[v - 1]++;
+      } else if (v > K) {
+        cj[i] = -(v - K);
+        n_nonans++;
+      } else {
+        cj[i] = NA_INTEGER;
+        if (pb[j] == 0) pb[j] = i < INT_MAX ? (int)(i + 1) : INT_MAX;
+      }
+    }
+    if ((j & 63) == 0) R_CheckUserInterrupt();
+  }
+  /* without non-answers the code matrix is final: skip the second pass */
+  SEXP na = PROTECT(finish_codes(codes, n_nonans > 0 ? n_row : 0,
+                                 n_nonans > 0 ? n_col : 0, K, n_nonans, NULL));
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 5));
+  SET_VECTOR_ELT(out, 0, codes);
+  SET_VECTOR_ELT(out, 1, counts);
+  SET_VECTOR_ELT(out, 2, VECTOR_ELT(na, 0));
+  SET_VECTOR_ELT(out, 3, VECTOR_ELT(na, 1));
+  SET_VECTOR_ELT(out, 4, bad);
+  UNPROTECT(5);
+  return out;
+}
+
+/* Keys of long data (respondent, item): codes 1..D in order of first
+ * appearance and the row where each key first appears.  Integers, doubles
+ * (-0 is 0) and text (by CHARSXP pointer: give UTF-8 text) are hashed; a
+ * run of equal keys (sorted data) is coded without a look-up.  `x` must not
+ * hold NA (checked in R). */
+typedef struct {
+  uint64_t *key;
+  int *val;
+  R_xlen_t size, used;
+} keytab;
+
+static void keytab_init(keytab *t, R_xlen_t size) {
+  t->size = size;
+  t->used = 0;
+  t->key = (uint64_t *)R_Calloc(size, uint64_t);
+  t->val = (int *)R_Calloc(size, int);
+}
+
+static void keytab_free(keytab *t) {
+  R_Free(t->key);
+  R_Free(t->val);
+}
+
+/* value 0 marks an empty slot: keys are stored with their code */
+static int keytab_get(keytab *t, uint64_t k, int next_code, int *is_new);
+
+static void keytab_grow(keytab *t) {
+  keytab n;
+  keytab_init(&n, t->size * 2);
+  R_xlen_t mask = n.size - 1;
+  for (R_xlen_t i = 0; i < t->size; i++) {
+    if (t->val[i] == 0) continue;
+    R_xlen_t h = hash_u64(t->key[i], mask);
+    while (n.val[h] != 0) h = (h + 1) & mask;
+    n.key[h] = t->key[i];
+    n.val[h] = t->val[i];
+  }
+  n.used = t->used;
+  keytab_free(t);
+  *t = n;
+}
+
+static int keytab_get(keytab *t, uint64_t k, int next_code, int *is_new) {
+  if (2 * (t->used + 1) > t->size) keytab_grow(t);
+  R_xlen_t mask = t->size - 1;
+  R_xlen_t h = hash_u64(k, mask);
+  while (t->val[h] != 0) {
+    if (t->key[h] == k) {
+      *is_new = 0;
+      return t->val[h];
+    }
+    h = (h + 1) & mask;
+  }
+  t->key[h] = k;
+  t->val[h] = next_code;
+  t->used++;
+  *is_new = 1;
+  return next_code;
+}
+
+static inline uint64_t key_of(SEXP x, R_xlen_t i) {
+  switch (TYPEOF(x)) {
+  case INTSXP:
+  case LGLSXP:
+    return (uint64_t)(uint32_t)INTEGER_RO(x)[i];
+  case REALSXP: {
+    double v = REAL_RO(x)[i];
+    if (v == 0) v = 0; /* -0 */
+    uint64_t b;
+    memcpy(&b, &v, sizeof(b));
+    return b;
+  }
+  default:
+    return (uint64_t)(uintptr_t)STRING_ELT(x, i);
+  }
+}
+
+SEXP ffi_key(SEXP x) {
+  int type = TYPEOF(x);
+  if (type != INTSXP && type != LGLSXP && type != REALSXP && type != STRSXP) {
+    Rf_error("`x` must be logical, integer, double or character, not %s",
+             Rf_type2char(type));
+  }
+  R_xlen_t n = XLENGTH(x);
+  if (n >= INT_MAX) Rf_error("`x` has too many rows");
+  SEXP codes = PROTECT(Rf_allocVector(INTSXP, n));
+  int *pc = INTEGER(codes);
+  /* first rows are kept in a buffer that grows with the keys */
+  R_xlen_t cap = 1024;
+  int *first = (int *)R_Calloc(cap, int);
+  keytab t;
+  keytab_init(&t, 1024);
+  int D = 0, last_code = 0;
+  uint64_t last = 0;
+  for (R_xlen_t i = 0; i < n; i++) {
+    uint64_t k = key_of(x, i);
+    if (i > 0 && k == last) {
+      pc[i] = last_code;
+      continue;
+    }
+    int is_new;
+    int code = keytab_get(&t, k, D + 1, &is_new);
+    if (is_new) {
+      if (D == cap) {
+        cap *= 2;
+        first = (int *)R_Realloc(first, cap, int);
+      }
+      first[D++] = (int)(i + 1);
+    }
+    pc[i] = code;
+    last = k;
+    last_code = code;
+    if ((i & 0xFFFFF) == 0xFFFFF) R_CheckUserInterrupt();
+  }
+  keytab_free(&t);
+  SEXP fr = PROTECT(Rf_allocVector(INTSXP, D));
+  if (D > 0) memcpy(INTEGER(fr), first, sizeof(int) * (size_t)D);
+  R_Free(first);
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+  SET_VECTOR_ELT(out, 0, codes);
+  SET_VECTOR_ELT(out, 1, fr);
+  UNPROTECT(3);
+  return out;
+}
+
+/* Long ratings: `row` and `col` are the respondent and item codes (1-based,
+ * from ffi_key or factor codes), `rating` the ratings column (`map` for a
+ * factor).  One pass fills the code matrix and finds repeated respondent x
+ * item pairs and values that are not levels (their rows, at most 10 each,
+ * and how many); a second pass tallies.  Returns list(codes, counts,
+ * nonanswer index, nonanswer level, bad rows, number bad, repeated rows,
+ * number repeated). */
+SEXP ffi_read_long(SEXP row, SEXP n_row_, SEXP col, SEXP n_col_, SEXP rating,
+                   SEXP map, SEXP lv_num, SEXP lv_chr, SEXP n_scale) {
+  int K, L;
+  check_levels_args(lv_num, lv_chr, n_scale, &K, &L);
+  int n_row = check_scalar_int(n_row_, "n_row", 0);
+  int n_col = check_scalar_int(n_col_, "n_col", 0);
+  check_int_vector(row, "row");
+  check_int_vector(col, "col");
+  R_xlen_t n = XLENGTH(row);
+  if (XLENGTH(col) != n || XLENGTH(rating) != n) {
+    Rf_error("`row`, `col` and `rating` must have the same length");
+  }
+  if ((double)n_row * (double)n_col > (double)R_XLEN_T_MAX) Rf_error("too many cells");
+  column c = column_of(rating, 0, map, "rating");
+  coder cd;
+  coder_init(&cd, lv_num, lv_chr);
+  const int *pr = INTEGER_RO(row), *pcol = INTEGER_RO(col);
+  /* check every key before writing */
+  for (R_xlen_t i = 0; i < n; i++) {
+    if (pr[i] < 1 || pr[i] > n_row || pcol[i] < 1 || pcol[i] > n_col) {
+      Rf_error("`row` and `col` must hold codes 1..n_row and 1..n_col (row %lld)",
+               (long long)(i + 1));
+    }
+  }
+  SEXP codes = PROTECT(Rf_allocMatrix(INTSXP, n_row, n_col));
+  SEXP counts = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)K * n_col));
+  SEXP bad = PROTECT(Rf_allocVector(INTSXP, 10));
+  SEXP dup = PROTECT(Rf_allocVector(INTSXP, 10));
+  int *o = INTEGER(codes);
+  memset(o, 0, sizeof(int) * (size_t)((R_xlen_t)n_row * n_col));
+  memset(INTEGER(counts), 0, sizeof(int) * (size_t)((R_xlen_t)K * n_col));
+  int *pb = INTEGER(bad), *pd = INTEGER(dup);
+  double n_bad = 0, n_dup = 0;
+  int64_t n_nonans = 0;
+  for (R_xlen_t i = 0; i < n; i++) {
+    R_xlen_t cell = (R_xlen_t)(pcol[i] - 1) * n_row + (pr[i] - 1);
+    int v = code_at(&cd, &c, i);
+    if (o[cell] != 0) {
+      if (n_dup < 10) pd[(int)n_dup] = (int)(i + 1);
+      n_dup++;
+      continue;
+    }
+    if (v == NA_INTEGER || (v >= 1 && v <= K)) {
+      o[cell] = v;
+    } else if (v > K) {
+      o[cell] = -(v - K);
+      n_nonans++;
+    } else {
+      if (n_bad < 10) pb[(int)n_bad] = (int)(i + 1);
+      n_bad++;
+      o[cell] = NA_INTEGER;
+    }
+    if ((i & 0xFFFFF) == 0xFFFFF) R_CheckUserInterrupt();
+  }
+  SEXP na = PROTECT(finish_codes(codes, n_row, n_col, K, n_nonans, INTEGER(counts)));
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 8));
+  SET_VECTOR_ELT(out, 0, codes);
+  SET_VECTOR_ELT(out, 1, counts);
+  SET_VECTOR_ELT(out, 2, VECTOR_ELT(na, 0));
+  SET_VECTOR_ELT(out, 3, VECTOR_ELT(na, 1));
+  SET_VECTOR_ELT(out, 4, bad);
+  SET_VECTOR_ELT(out, 5, Rf_ScalarReal(n_bad));
+  SET_VECTOR_ELT(out, 6, dup);
+  SET_VECTOR_ELT(out, 7, Rf_ScalarReal(n_dup));
+  UNPROTECT(6);
+  return out;
+}
+
+/* Codes of one vector against the levels (for counts tables and checks):
+ * 1..L, NA, 0 when not a level. */
+SEXP ffi_encode(SEXP x, SEXP map, SEXP lv_num, SEXP lv_chr) {
+  if (lv_num != R_NilValue && TYPEOF(lv_num) != REALSXP) {
+    Rf_error("`lv_num` must be NULL or a double vector");
+  }
+  if (TYPEOF(lv_chr) != STRSXP) Rf_error("`lv_chr` must be a character vector");
+  column c = column_of(x, 0, map, "x");
+  coder cd;
+  coder_init(&cd, lv_num, lv_chr);
+  R_xlen_t n = XLENGTH(x);
+  SEXP out = PROTECT(Rf_allocVector(INTSXP, n));
+  int *o = INTEGER(out);
+  for (R_xlen_t i = 0; i < n; i++) o[i] = code_at(&cd, &c, i);
+  UNPROTECT(1);
+  return out;
+}
