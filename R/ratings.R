@@ -351,6 +351,11 @@ ratings_units <- function(r) if (!is.null(r$codes)) r$resp else r$strata
 set_by <- function(r, by, call) {
   check_string(by, "by", call = call)
   units <- ratings_units(r)
+  if (by %in% r$varying) {
+    abort(c("The {.arg by} column {.field {by}} must be constant within each respondent{if (!is.null(r$round)) ' and round' else ''}.",
+            "x" = "It varies within respondents, so it can't put them into groups."),
+          call = call, class = "consensr_error_by")
+  }
   if (is.null(units) || !by %in% names(units)) {
     have <- setdiff(names(units), names(units)[1L])
     if (is.null(r$codes)) have <- names(units)
@@ -721,6 +726,7 @@ ratings_long <- function(x, respondent, item, rating, scale, item_data, round,
   r <- new_ratings(scale, items$items, codes = codes, resp = resp,
                    nonanswer = nonanswer(res[[3L]], res[[4L]]),
                    tally0 = res[[2L]], format = "long")
+  r$varying <- setdiff(others, resp_cols)
   r$notes <- c(scale$note, items$note)
   r
 }
@@ -811,7 +817,7 @@ build_items <- function(keys, x, k, item, item_data, taken, others, call) {
   present <- !is.na(first)
   if (is.null(item_data)) {
     cand <- setdiff(others, c("item"))
-    cols <- constant_within_items(x[cand], k, first)
+    cols <- constant_within(x[cand], k, first)
     dropped <- setdiff(cand, c(cols, taken))
     if (length(dropped) > 0L) {
       note <- sprintf("column%s %s vary within items and within respondents: not kept",
@@ -843,16 +849,6 @@ build_items <- function(keys, x, k, item, item_data, taken, others, call) {
     items[[col]] <- v[first]
   }
   list(items = items, note = note)
-}
-
-constant_within_items <- function(x, k, first) {
-  keep <- vapply(names(x), function(col) {
-    v <- x[[col]]
-    if (!is.atomic(v) || is.null(v)) return(FALSE)
-    f <- v[first][k]
-    all(is.na(v) == is.na(f) & (is.na(v) | v == f))
-  }, logical(1))
-  names(x)[keep]
 }
 
 join_item_data <- function(items, item_data, item, call) {
@@ -926,8 +922,9 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
     key <- if (is.null(round)) ids else paste(level_text(ids), level_text(x[[round]]), sep = "\r")
     if (anyDuplicated(key)) {
       d <- which(duplicated(key))
+      rows_text <- paste(head_text(d), collapse = ", ")
       abort(c("Wide data must have one row per respondent{if (!is.null(round)) ' and round' else ''}.",
-              "x" = "Repeated respondent{?s}: {.val {head_text(unique(level_text(ids[d])))}} (row{?s} {head_text(d)}).",
+              "x" = "Repeated: {.val {head_text(unique(level_text(ids[d])))}} (rows {rows_text}).",
               "i" = if (is.null(round)) "Give {.arg round} if the rows are rounds of a Delphi."),
             call = call, class = "consensr_error_duplicate")
     }
@@ -1104,7 +1101,7 @@ ratings_counts <- function(x, item, scale, item_data, round, call) {
   # strata: columns that vary within an item (groups, rounds of a tally)
   known <- c(item, "level", "count", "n", "percent", "prop", "n_missing_level")
   others <- setdiff(names(x), known)
-  meta_cols <- constant_within_items(x[others], ii, first_item)
+  meta_cols <- constant_within(x[others], ii, first_item)
   strata_cols <- setdiff(others, meta_cols)
   strata_cols <- union(strata_cols, intersect(round, names(x)))
   meta_cols <- setdiff(meta_cols, strata_cols)

@@ -24,8 +24,10 @@
 #' removed) counts as a flip. Groups keep their place when a removal leaves
 #' them empty: the item is then undecided, as an item a group did not rate
 #' is in [consensus()]. `min_prop` and `max_prop` are the smallest and
-#' largest target share over the leave-one-out panels. The table of every
-#' respondent x item panel is kept in the attribute `"jackknife"`.
+#' largest target share over the leave-one-out panels (from the counts: a
+#' removal takes out a target rater, another rater or a non-rater). With
+#' `detail = TRUE` the table of every respondent x item panel is kept in
+#' the attribute `"jackknife"` (n x m rows: ask for it on small panels only).
 #'
 #' @section Bootstrap:
 #' `B` panels of the same size, drawn with replacement from the respondents
@@ -68,7 +70,9 @@
 #'   default) shows one in interactive sessions when the run takes more than
 #'   2 seconds; `TRUE` always, `FALSE` never.
 #' @param ... Passed to [as_ratings()]: `respondent`, `item`, `rating`,
-#'   `levels`, `items`, `item_data`, `format`.
+#'   `levels`, `items`, `item_data`, `format`, `missing_levels`.
+#' @param detail Jackknife: keep the table of every respondent x item panel
+#'   in the attribute `"jackknife"` (`FALSE` by default: it has n x m rows).
 #' @return A data frame of class `consensr_robustness`, one row per item:
 #'   the columns of [consensus()] for the full panel (`item`, metadata,
 #'   `count`, `n`, `prop`, ..., `status`, `reached`), then
@@ -77,8 +81,8 @@
 #'   * bootstrap: `p_reached`, (`p_out`), `p_undecided`, `mean_prop`,
 #'     `prop_low`, `prop_high`.
 #'
-#'   Attributes: `method`, `B`, `conf_level`, `rule`, and `"jackknife"` (one
-#'   row per respondent and item: `respondent`, the group, `item`, `rated`,
+#'   Attributes: `method`, `B`, `conf_level`, `rule`, and `"jackknife"` (with
+#'   `detail = TRUE`: one row per respondent and item: `respondent`, the group, `item`, `rated`,
 #'   the panel's `count`, `n`, `prop`, `status`, `reached` and `flip`) or
 #'   `"bootstrap"` (the items x `B` matrix of target shares, `NA` where no
 #'   drawn respondent rated the item).
@@ -106,7 +110,7 @@ consensus_robustness <- function(x, target, threshold = 0.75, opposite = NULL,
                                  strict = FALSE,
                                  method = c("jackknife", "bootstrap"),
                                  B = 2000, conf_level = 0.95, progress = NULL,
-                                 ..., round = NULL) {
+                                 ..., round = NULL, detail = FALSE) {
   call <- rlang::current_env()
   method <- rlang::arg_match(method)
   B <- rob_check_whole(B, "B", call = call)
@@ -116,7 +120,8 @@ consensus_robustness <- function(x, target, threshold = 0.75, opposite = NULL,
   if (!is.null(r$round)) {
     return(round_apply(r, function(d) {
       consensus_robustness(d, target, threshold, opposite, opposite_threshold,
-                           by, strict, method, B, conf_level, progress)
+                           by, strict, method, B, conf_level, progress,
+                           detail = detail)
     }))
   }
   if (is.null(r$codes)) {
@@ -132,7 +137,7 @@ consensus_robustness <- function(x, target, threshold = 0.75, opposite = NULL,
 
   out <- unclass_df(observed)
   extra <- if (method == "jackknife") {
-    rob_jackknife(r, rule, panel, out)
+    rob_jackknife(r, rule, panel, out, detail)
   } else {
     if (nrow(r$codes) > 2097151L) {
       abort("The bootstrap handles at most 2,097,151 respondents, not {nrow(r$codes)}.",
@@ -193,19 +198,53 @@ rob_range <- function(p, n, m, fun) {
   }, numeric(1))
 }
 
-rob_jackknife <- function(r, rule, panel, observed) {
+rob_jackknife <- function(r, rule, panel, observed, detail = FALSE) {
   n <- panel$n
   m <- panel$m
   st <- .Call(ffi_jackknife, as.raw(panel$cls), n, panel$group, panel$G,
               rule$frac, rule$opposite_frac, rule$strict)
+  # flips per item, decoded a block of items at a time: no respondent x
+  # item table unless `detail` asks for it
+  items <- data.frame(n_flips = integer(m))
+  items$flippers <- vector("list", m)
+  block <- max(1L, as.integer(2^22 %/% max(n, 1L)))
+  for (j0 in seq(1L, max(m, 1L), by = block)) {
+    js <- j0:min(m, j0 + block - 1L)
+    if (m == 0L) break
+    dec <- decode_status(as.vector(st[, js, drop = FALSE]), rule)$reached
+    flip <- matrix(rob_differs(dec, rep(observed$reached[js], each = n)), n)
+    items$n_flips[js] <- as.integer(colSums(flip))
+    items$flippers[js] <- lapply(seq_along(js), function(j) r$respondents[flip[, j]])
+  }
+  # the leave-one-out shares: (k - 1)/(n - 1) without a target rater,
+  # k/(n - 1) without another rater, k/n without a non-rater
+  k <- observed$count
+  nn <- observed$n
+  n_target <- k
+  n_other <- nn - k
+  n_none <- n - nn
+  cand <- cbind(ifelse(n_target > 0 & nn > 1, (k - 1) / (nn - 1), NA),
+                ifelse(n_other > 0 & nn > 1, k / (nn - 1), NA),
+                ifelse(n_none > 0 & nn > 0, k / nn, NA))
+  items$min_prop <- suppressWarnings(apply(cand, 1L, function(v) if (all(is.na(v))) NA_real_ else min(v, na.rm = TRUE)))
+  items$max_prop <- suppressWarnings(apply(cand, 1L, function(v) if (all(is.na(v))) NA_real_ else max(v, na.rm = TRUE)))
+  if (m == 0L) {
+    items$min_prop <- numeric()
+    items$max_prop <- numeric()
+  }
+  long <- if (detail) rob_jackknife_detail(r, rule, panel, observed, st) else NULL
+  list(items = items, jackknife = long)
+}
+
+# Every respondent x item panel of the jackknife (on request: n x m rows).
+rob_jackknife_detail <- function(r, rule, panel, observed, st) {
+  n <- panel$n
+  m <- panel$m
   dec <- decode_status(as.vector(st), rule)
   cls <- panel$cls
   rated <- cls > 0L
   count <- rep(observed$count, each = n) - (cls == 2L)
   n_loo <- rep(observed$n, each = n) - rated
-  prop <- safe_prop(count, n_loo)
-  flip <- rob_differs(dec$reached, rep(observed$reached, each = n))
-
   long <- data.frame(respondent = rep(r$respondents, m),
                      stringsAsFactors = FALSE)
   if (!is.null(rule$by)) long[[rule$by]] <- rep(r$group, m)
@@ -213,21 +252,15 @@ rob_jackknife <- function(r, rule, panel, observed) {
   long$rated <- as.vector(rated)
   long$count <- as.integer(count)
   long$n <- as.integer(n_loo)
-  long$prop <- prop
+  long$prop <- safe_prop(count, n_loo)
   if (!is.null(rule$opposite)) {
     long$opposite_count <- as.integer(rep(observed$opposite_count, each = n) - (cls == 3L))
     long$opposite_prop <- safe_prop(long$opposite_count, long$n)
   }
   long$status <- dec$status
   long$reached <- dec$reached
-  long$flip <- flip
-
-  flips <- matrix(flip, n, m)
-  items <- data.frame(n_flips = as.integer(colSums(flips)))
-  items$flippers <- lapply(seq_len(m), function(j) r$respondents[flips[, j]])
-  items$min_prop <- rob_range(prop, n, m, min)
-  items$max_prop <- rob_range(prop, n, m, max)
-  list(items = items, jackknife = long)
+  long$flip <- rob_differs(dec$reached, rep(observed$reached, each = n))
+  long
 }
 
 # Chunk sizes: about `chunks` calls to C, none empty.
@@ -270,6 +303,13 @@ rob_quantiles <- function(prop, probs) {
 }
 
 rob_bootstrap <- function(r, rule, panel, B, conf_level, progress) {
+  # the items x B matrix of shares is kept: refuse sizes memory can't hold
+  cells <- as.double(B) * max(1L, panel$m)
+  if (cells > 2^28) {
+    abort(c("{.arg B} is too large: {format(B, big.mark = ',')} replicates of {panel$m} item{?s} need {format(round(cells * 8 / 2^30, 1))} GiB for the resampled shares.",
+            "i" = "10,000 replicates are plenty for percentile intervals."),
+          call = rlang::caller_env(), class = "consensr_error_argument")
+  }
   show <- if (is.null(progress)) interactive() else progress
   if (isTRUE(progress)) rlang::local_options(cli.progress_show_after = 0)
   res <- rob_resample(panel, rule, B, progress = show)

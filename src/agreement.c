@@ -75,7 +75,13 @@ SEXP ffi_agreement(SEXP counts, SEXP n_level, SEXP raters, SEXP listwise,
       for (int s = 0; s < N_BOOT_STATS; s++) {
         rp[b + (R_xlen_t)s * n_boot] = res[boot_stats[s]];
       }
+      /* an interrupt leaves by a long jump: save the RNG state first, so
+     * that set.seed() reproduces the draws made so far */
+    if ((b & 15) == 15) {
+      PutRNGstate();
       R_CheckUserInterrupt();
+      GetRNGstate();
+    }
     }
     PutRNGstate();
   }

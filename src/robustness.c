@@ -145,7 +145,13 @@ SEXP ffi_bootstrap(SEXP cls, SEXP n_resp, SEXP group, SEXP n_group,
     kern_boot_replicate(x, n, n_item, gr, G, weight, acc, two_sided, t, o, s,
                         INTEGER(scratch), NA_REAL, p + (R_xlen_t)b * n_item,
                         INTEGER(status));
-    R_CheckUserInterrupt();
+    /* an interrupt leaves by a long jump: save the RNG state first, so
+     * that set.seed() reproduces the draws made so far */
+    if ((b & 15) == 15) {
+      PutRNGstate();
+      R_CheckUserInterrupt();
+      GetRNGstate();
+    }
   }
   PutRNGstate();
 

@@ -37,7 +37,8 @@ test_that("levels come from `levels`, factors or sorted numbers", {
   expect_identical(as_ratings(long)$levels, c("7", "9"))
   expect_identical(as_ratings(long, levels = 1:9)$levels, as.character(1:9))
   long$rating <- c("lo", "hi", NA)
-  expect_error(as_ratings(long), "levels.*must be given")
+  expect_message(r <- as_ratings(long), "lo < hi in order of first appearance")
+  expect_identical(r$levels, c("lo", "hi"))
   expect_identical(as_ratings(long, levels = c("lo", "hi"))$codes[, 1], c(1L, 2L, NA))
 })
 
@@ -79,7 +80,7 @@ test_that("bad input gets an error naming the argument", {
                      rating = c("Fundamental", "Ancillary", "Fundamental"))
   expect_error(as_ratings(list(a = 1)), "`x` must be a data frame")
   expect_error(as_ratings(long[0, ], levels = lv3), "no rows")
-  expect_error(as_ratings(long, rating = "score"), "must have the column")
+  expect_error(as_ratings(long, rating = "score"), "has no column")
   expect_error(as_ratings(long, item = c("a", "b")), "`item` must be a single column name")
   bad <- long
   bad$rating[2] <- "Essential"
@@ -135,5 +136,5 @@ test_that("groups must be complete and constant within respondent", {
   expect_error(tally_ratings(long, by = "grp"), "constant within each respondent")
   expect_error(tally_ratings(long, by = "nope"), "must have the column")
   r <- as_ratings(long)
-  expect_error(tally_ratings(r, by = "grp"), "already read without it")
+  expect_error(tally_ratings(r, by = "grp"), "constant within each respondent")
 })

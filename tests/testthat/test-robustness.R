@@ -95,7 +95,7 @@ rules <- list(
 
 rob_run <- function(df, by, rule, ...) {
   args <- c(list(x = df, respondent = "id", items = rob_items(df), by = by,
-                 levels = 1:3), rule, list(...))
+                 levels = 1:3, detail = TRUE), rule, list(...))
   do.call(consensus_robustness, args)
 }
 
@@ -172,7 +172,8 @@ test_that("removing a row gives the same panels as setting it to missing", {
 
 test_that("jackknife edge cases: one respondent, an emptied group, all missing", {
   one <- data.frame(id = "A", Q1 = 3, Q2 = NA, Q3 = 1)
-  jk <- consensus_robustness(one, target = 3, respondent = "id", levels = 1:3)
+  jk <- consensus_robustness(one, target = 3, respondent = "id", levels = 1:3,
+                             detail = TRUE)
   expect_identical(jk$reached, c(TRUE, NA, FALSE))
   # removing the only rater leaves the item undecided: a flip
   expect_identical(jk$n_flips, c(1L, 0L, 1L))
@@ -187,7 +188,7 @@ test_that("jackknife edge cases: one respondent, an emptied group, all missing",
   df <- data.frame(id = c("A", "B", "C"), grp = c("a", "a", "b"),
                    Q1 = c(3, 3, 3), Q2 = c(1, 3, 3))
   jk <- consensus_robustness(df, 3, threshold = 0.5, respondent = "id",
-                             by = "grp", levels = 1:3)
+                             by = "grp", levels = 1:3, detail = TRUE)
   long <- attr(jk, "jackknife")
   expect_identical(long$reached[long$respondent == "C"], c(NA, NA))
   # Q2: group a 1 of 2 and group b 1 of 1 reach 50%; without B group a has
@@ -310,7 +311,11 @@ test_that("the ATMP reconstruction: observed columns equal consensus()", {
   jk <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv)
   out <- capture.output(print(jk))
   expect_match(out[1], "^Jackknife \\(25 leave-one-out panels\\)")
-  expect_identical(nrow(attr(jk, "jackknife")), 25L * 33L)
+  expect_null(attr(jk, "jackknife"))
+  jk_detail <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv, detail = TRUE)
+  expect_identical(nrow(attr(jk_detail, "jackknife")), 25L * 33L)
+  expect_identical(jk_detail$flippers, jk$flippers)
+  expect_identical(jk_detail$min_prop, jk$min_prop)
 })
 
 # --- errors ------------------------------------------------------------------------
