@@ -154,7 +154,7 @@ agreement <- function(x,
                       missing = c("per_item", "listwise"),
                       conf_level = 0.95, B = 0, round = NULL) {
   call <- rlang::current_env()
-  refuse_by(..., fun = "agreement", call = call)
+  refuse_by(..., fun = "agreement", call = call, x = x)
   r <- as_ratings(x, ..., round = round)
   if (!is.null(r$round)) {
     return(round_apply(r, function(d) {

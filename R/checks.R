@@ -62,8 +62,8 @@ head_text <- function(x, n = 5L) {
 }
 
 # Functions without `by`: a `by` given in `...` is refused, never ignored.
-refuse_by <- function(..., fun, call) {
-  if ("by" %in% names(list(...))) {
+refuse_by <- function(..., fun, call, x = NULL) {
+  if ("by" %in% names(list(...)) || length(group_vars_of(x)) > 0L) {
     abort(c("{.fn {fun}} can't analyse groups: {.arg by} is not one of its arguments.",
             "i" = "Subset the ratings to one group, or use {.fn consensus} or {.fn compare_groups} with {.arg by}."),
           call = call, class = "consensr_error_by")
@@ -78,4 +78,9 @@ refuse_rounds <- function(x, fun, call) {
   abort(c("{.fn {fun}} shows one round at a time; the data hold several rounds ({.field {round}}).",
           "i" = "Subset one round first, e.g. {.code subset(x, {round} == 1)}."),
         call = call, class = "consensr_error_round")
+}
+
+# The `by` of an analysis: as given, else the groups of a grouped tibble.
+analysis_by <- function(r, by) {
+  if (is.null(by)) r$by_data else by
 }

@@ -86,6 +86,7 @@ consensus <- function(x, target, threshold = 0.75, opposite = NULL,
                       ..., round = NULL) {
   call <- rlang::current_env()
   r <- as_ratings(x, ..., by = by, round = round)
+  by <- analysis_by(r, by)
   if (!is.null(r$round)) {
     sp <- split_rounds(r)
     res <- lapply(sp$parts, consensus, target = target, threshold = threshold,

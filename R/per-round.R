@@ -8,6 +8,10 @@
 ratings_round_values <- function(r) {
   v <- ratings_units(r)[[r$round]]
   labels <- if (is.factor(v)) base::levels(droplevels(v)) else level_text(sort(unique(v)))
+  # "R2" before "R10": text rounds that hold one number sort by it
+  if (is.character(v) && all(grepl("^[^0-9]*[0-9]+[^0-9]*$", labels))) {
+    labels <- labels[order(as.double(gsub("[^0-9]", "", labels)), labels)]
+  }
   key <- level_text(if (is.factor(v)) as.character(v) else v)
   list(labels = labels, values = v[match(labels, key)], key = key)
 }

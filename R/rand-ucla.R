@@ -87,7 +87,7 @@
 rand_ucla <- function(x, ..., lower = 0.3, upper = 0.7, asymmetry = 1.5,
                       ipr_constant = 2.35, type = 7, round = NULL) {
   call <- rlang::current_env()
-  refuse_by(..., fun = "rand_ucla", call = call)
+  refuse_by(..., fun = "rand_ucla", call = call, x = x)
   dots <- list(...)
   r <- if (!inherits(x, "consensr_ratings") && !"levels" %in% names(dots)) {
     as_ratings(x, ..., levels = 1:9, round = round)

@@ -193,7 +193,14 @@ as_ratings.data.frame <- function(x, ..., respondent = "respondent",
             "i" = "Its columns are {.field {names(x)}}."),
           call = call, class = "consensr_error_column")
   }
-  check_columns(x, c(by, round), call = call)
+  for (arg in c("by", "round")) {
+    col <- get(arg)
+    if (!is.null(col) && !col %in% names(x)) {
+      abort(c("{.arg x} has no column {.field {col}} (given as {.arg {arg}}).",
+              "i" = "Its columns are {.field {names(x)}}."),
+            call = call, class = "consensr_error_column")
+    }
+  }
 
   if (format == "auto") {
     format <- if (all(c(item, "level", "count") %in% names(x))) {
@@ -214,6 +221,9 @@ as_ratings.data.frame <- function(x, ..., respondent = "respondent",
   )
   r$round <- round
   if (!is.null(by)) r <- set_by(r, by, call)
+  # the groups of a grouped tibble (or `by` given when reading) are the
+  # analyses' `by`
+  if (!is.null(by)) r$by_data <- by
   notes <- c(r$notes, notes)
   r$notes <- NULL
   if (!quiet && length(notes) > 0L) say_read(notes)
@@ -223,9 +233,15 @@ as_ratings.data.frame <- function(x, ..., respondent = "respondent",
 #' @rdname as_ratings
 #' @export
 as_ratings.matrix <- function(x, ..., levels = NULL, missing_levels = NULL,
+                              by = NULL, round = NULL,
                               quiet = getOption("consensr.quiet", FALSE)) {
   call <- user_call(parent.frame(), rlang::current_env())
   check_dots_empty(..., call = call)
+  if (!is.null(by) || !is.null(round)) {
+    abort(c("A matrix of ratings has no respondent columns for {.arg {if (!is.null(by)) 'by' else 'round'}}.",
+            "i" = "Give a data frame with the ratings and the group or round columns."),
+          call = call, class = "consensr_error_by")
+  }
   check_flag(quiet, "quiet", call = call)
   if (!typeof(x) %in% c("logical", "integer", "double", "character")) {
     abort("A matrix of ratings must hold numbers or text, not {.cls {typeof(x)}}.",
@@ -416,6 +432,7 @@ group_vars_of <- function(x) {
 
 say_read <- function(notes) {
   msg <- paste(notes, collapse = "; ")
+  msg <- paste0(toupper(substr(msg, 1L, 1L)), substring(msg, 2L))
   cli::cli_inform(c("i" = "{msg}."), class = "consensr_message_read")
 }
 
@@ -549,8 +566,10 @@ resolve_scale <- function(scale, values, call, numeric_sort = TRUE,
       note <- sprintf("scale %s from the numbers", scale_text(lv))
       whole <- all(seen == trunc(seen))
       gaps <- whole && length(seen) > 1L && any(diff(seen) > 1)
-      if (length(seen) > 11L || gaps) {
-        cli::cli_warn(c("The scale {scale_text(lv)} was read from the numbers seen{if (gaps) ', which leave gaps' else ''}{if (length(seen) > 11L) paste0(' (', length(seen), ' distinct values)') else ''}.",
+      unseen <- if (gaps) setdiff(seq(min(seen), max(seen)), seen)
+      odd <- !whole && any(seen == trunc(seen))
+      if (length(seen) > 11L || gaps || odd) {
+        cli::cli_warn(c("The scale {scale_text(lv)} was read from the numbers seen{if (gaps) paste0(', which leave gaps (no ', paste(head_text(unseen), collapse = ', '), ')') else ''}{if (odd) ', some of them not whole' else ''}{if (length(seen) > 11L) paste0(' (', length(seen), ' distinct values)') else ''}.",
                         "i" = "Give the scale with {.arg levels}, e.g. {.code levels = {deparse_levels(seen)}}, and declare codes that are not answers with {.arg missing_levels}."),
                       class = "consensr_warning_scale")
       }
@@ -559,9 +578,16 @@ resolve_scale <- function(scale, values, call, numeric_sort = TRUE,
         v <- as.character(v)
         unique(v[!is.na(v)])
       })))
-      lv <- check_levels(setdiff(seen, scale$missing), call = call)
-      note <- sprintf("scale %s in order of first appearance (give `levels` to set the order)",
-                      scale_text(lv))
+      seen <- setdiff(seen, scale$missing)
+      as_num <- suppressWarnings(as.double(seen))
+      if (length(seen) > 0L && !anyNA(as_num)) {
+        lv <- check_levels(seen[order(as_num)], call = call)
+        note <- sprintf("scale %s from the numbers (written as text)", scale_text(lv))
+      } else {
+        lv <- check_levels(seen, call = call)
+        note <- sprintf("scale %s in order of first appearance (give `levels` to set the order)",
+                        scale_text(lv))
+      }
     }
   }
   all <- c(lv, scale$missing)
@@ -635,7 +661,7 @@ encode_wide <- function(cols, scale, where, call) {
     found <- unlist(lapply(bad, function(j) {
       v <- if (is.matrix(data)) data[, j] else data[[j]]
       codes <- .Call(ffi_encode, v, if (is.matrix(data)) NULL else maps[[j]], scale$num, scale$all)
-      rows <- which(!is.na(codes) & codes == 0L)
+      rows <- utils::head(which(!is.na(codes) & codes == 0L), 5L)
       vals <- level_text(if (is.factor(v)) as.character(v[rows]) else v[rows])
       sprintf("%s at %s", encodeString(vals, quote = "\""), where(j, rows))
     }))
@@ -744,7 +770,8 @@ duplicate_error <- function(x, rows, n_dup, row_code, col_code, respondent,
   rows <- rows[seq_len(min(n_dup, 10))]
   shown <- sprintf("%s x %s (row %d)", level_text(x[[respondent]][rows]),
                    level_text(x[[item]][rows]), rows)
-  if (n_dup > length(rows)) shown <- c(shown, sprintf("... (%s in all)", n_dup))
+  shown_text <- paste(shown, collapse = ", ")
+  total <- if (n_dup > length(rows)) sprintf(" (%s repeated rows in all)", format(n_dup, big.mark = ",")) else ""
   # which column tells the repeated rows apart?
   d <- rows[1L]
   same <- which(row_code == row_code[d] & col_code == col_code[d])
@@ -764,7 +791,7 @@ duplicate_error <- function(x, rows, n_dup, row_code, col_code, respondent,
                     if (length(apart) > 1L) "" else "s"))
   }
   abort(c("Each respondent can rate each item only once{if (!is.null(round)) ' per round' else ''}.",
-          "x" = "Repeated respondent x item pair{?s}: {head_text(shown, 10L)}.",
+          "x" = "Repeated respondent x item pairs: {shown_text}{total}.",
           hint),
         call = call, class = "consensr_error_duplicate")
 }
@@ -783,7 +810,8 @@ check_key_column <- function(v, arg, col, call) {
 check_item_names <- function(keys, call, rows = NULL) {
   empty <- which(!nzchar(trimws(keys)))
   if (length(empty) > 0L) {
-    where <- if (!is.null(rows)) sprintf(" (row%s %s)", "s", paste(head_text(rows(keys[empty[1L]])), collapse = ", ")) else ""
+    at <- if (!is.null(rows)) rows(keys[empty[1L]])
+    where <- if (!is.null(rows)) sprintf(" (row%s %s)", if (length(at) > 1L) "s" else "", paste(head_text(at), collapse = ", ")) else ""
     abort("An item can't have an empty name{where}.", call = call,
           class = "consensr_error_input")
   }
@@ -887,7 +915,7 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
       id_col <- find_id_column(x, cand, scale)
       cand <- setdiff(cand, id_col)
     }
-    split <- rating_like(x, cand)
+    split <- rating_like(x, cand, scale)
     cols <- split$items
     person_cols <- split$others
     if (length(cols) > 0L) notes <- c(notes, sprintf("Read %s from wide data", items_note(cols)))
@@ -938,7 +966,7 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
                               paste0("`", person_cols, "`", collapse = ", ")))
   }
   scale <- resolve_scale(scale, unclass_cols(x[cols]), call)
-  enc <- encode_wide(x[cols], scale, function(j, i) sprintf("column %s, row %s", cols[j], head_text(i, 3L)), call)
+  enc <- encode_wide(x[cols], scale, function(j, i) sprintf("column %s, row %s", cols[j], i), call)
   dimnames(enc$codes) <- list(NULL, cols)
   resp <- data.frame(respondent = ids, stringsAsFactors = FALSE)
   for (col in c(fixed, person_cols)) resp[[col]] <- x[[col]]
@@ -993,9 +1021,9 @@ find_id_column <- function(x, cand, scale) {
   if (n == 0L) return(NULL)
   distinct <- function(v) is.atomic(v) && !anyNA(v) && !anyDuplicated(v)
   named <- cand[grepl(id_pattern, cand, ignore.case = TRUE)]
-  named <- named[vapply(named, function(col) distinct(x[[col]]), logical(1))]
+  named <- named[vapply(named, function(col) is.atomic(x[[col]]) && !is.null(x[[col]]), logical(1))]
   if (length(named) > 0L) return(named[1L])
-  if (n < 2L) return(NULL)
+  if (n < 2L || length(cand) < 2L) return(NULL)
   kinds <- vapply(cand, function(col) rating_kind(x[[col]]), character(1))
   for (col in cand) {
     v <- x[[col]]
@@ -1013,8 +1041,22 @@ find_id_column <- function(x, cand, scale) {
 
 # Wide columns: those like the ratings (the most common kind) are items;
 # text beside numbers (or numbers beside text) are respondent columns.
-rating_like <- function(x, cand) {
+rating_like <- function(x, cand, scale = NULL) {
   if (length(cand) == 0L) return(list(items = character(), others = character()))
+  if (!is.null(scale$levels)) {
+    # a column none of whose answers is on the scale is not an item
+    all_lv <- c(scale$levels, scale$missing)
+    num <- suppressWarnings(as.double(all_lv))
+    holds <- vapply(cand, function(col) {
+      v <- x[[col]]
+      if (!is.atomic(v) || is.null(v) || is.complex(v) || is.raw(v)) return(FALSE)
+      if (all(is.na(v))) return(TRUE)
+      v <- column_data(v, NULL, col)
+      codes <- .Call(ffi_encode, v, if (is.factor(v)) match(base::levels(v), all_lv, nomatch = 0L), num, all_lv)
+      any(!is.na(codes) & codes > 0L)
+    }, logical(1))
+    return(list(items = cand[holds], others = cand[!holds]))
+  }
   kinds <- vapply(cand, function(col) {
     k <- rating_kind(x[[col]])
     if (k %in% c("ordered", "factor", "labelled")) "coded" else k
@@ -1022,8 +1064,8 @@ rating_like <- function(x, cand) {
   allna <- vapply(cand, function(col) all(is.na(x[[col]])), logical(1))
   tab <- table(kinds[!allna & kinds != "list"])
   if (length(tab) <= 1L) {
-    others <- cand[kinds == "list"]
-    return(list(items = setdiff(cand, others), others = others))
+    # a list column stays a candidate item: reading it says what is wrong
+    return(list(items = cand, others = character()))
   }
   main <- names(tab)[which.max(tab)]
   is_item <- kinds == main | allna

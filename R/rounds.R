@@ -31,7 +31,7 @@ rounds_prepare <- function(x, round, dots, call, codes = FALSE) {
   list(rounds = sp$rounds, values = sp$values, name = sp$name,
        ratings = sp$parts,
        rule = dots[!names(dots) %in% c(setdiff(rounds_ratings_args, "by"), "missing_levels")],
-       by = dots[["by"]])
+       by = if (is.null(dots[["by"]])) r$by_data else dots[["by"]])
 }
 
 # Panellists who answered a cell: a rating or a declared non-answer.

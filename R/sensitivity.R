@@ -46,6 +46,7 @@ threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
                                   strict = FALSE, ..., round = NULL) {
   call <- rlang::current_env()
   r <- as_ratings(x, ..., by = by, round = round)
+  by <- analysis_by(r, by)
   if (!is.null(r$round)) {
     sp <- split_rounds(r)
     res <- lapply(sp$parts, threshold_sensitivity, thresholds = thresholds,
@@ -114,8 +115,9 @@ threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
 switch_points <- function(r, tab, k, rule, ref) {
   G <- length(tab$groups)
   m <- nrow(r$items)
-  kt <- matrix(k$target, G, m)
-  n <- matrix(k$n, G, m)
+  # doubles: products of counts up to 2^31 stay exact below 2^53
+  kt <- matrix(as.double(k$target), G, m)
+  n <- matrix(as.double(k$n), G, m)
   ok <- n > 0L
   if (!is.null(rule$opposite)) {
     ko <- matrix(k$opposite, G, m)

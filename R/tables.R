@@ -402,7 +402,13 @@ tbl_counts <- function(x, ..., levels = NULL, call) {
     as_ratings(x, ..., levels = levels),
     error = function(e) abort("Can't read {.arg x} as ratings.", parent = e, call = call)
   )
-  refuse_rounds(r, as.character(rlang::frame_call(call)[[1L]]), call)
+  fun <- as.character(rlang::frame_call(call)[[1L]])
+  refuse_rounds(r, fun, call)
+  if (!is.null(r$by_data)) {
+    abort(c("{.fn {fun}} shows the whole panel; {.arg x} is grouped by {.field {r$by_data}}.",
+            "i" = "Ungroup it with {.fn dplyr::ungroup}, or filter one group."),
+          call = call, class = "consensr_error_by")
+  }
   list(ratings = r, table = ratings_table(r, grouped = FALSE))
 }
 

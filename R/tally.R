@@ -31,6 +31,7 @@
 #' @export
 tally_ratings <- function(x, ..., by = NULL, round = NULL) {
   r <- as_ratings(x, ..., by = by, round = round)
+  by <- analysis_by(r, by)
   if (!is.null(r$round)) {
     sp <- split_rounds(r)
     res <- lapply(sp$parts, tally_ratings, by = by)

@@ -7,7 +7,8 @@ bash tools/setup.sh
 lib=$(mktemp -d)
 R CMD INSTALL --no-multiarch -l "$lib" . >"$lib/install.log" 2>&1 || {
   cat "$lib/install.log"; echo "0 passed, 1 failed"; exit 1; }
-R_LIBS="$lib:${R_LIBS:-}" Rscript -e '
+# NOT_CRAN: the snapshot tests (expect_snapshot) run here; R CMD check skips them
+NOT_CRAN=true R_LIBS="$lib:${R_LIBS:-}" Rscript -e '
 suppressPackageStartupMessages({library(testthat); library(consensr)})
 res <- as.data.frame(test_dir("tests/testthat", package = "consensr",
                               load_package = "installed",

@@ -39,7 +39,7 @@ bad_input_cases <- function() {
     list("as_ratings", "unknown format", function(d) as_ratings(d$long, format = "tall"), "`format` must be one of"),
     list("as_ratings", "group column with NA", function(d) { x <- d$long; x$grp[1:2] <- NA; as_ratings(x, levels = d$lv, by = "grp") }, "`by` column grp can't hold missing values.*respondent A"),
     list("as_ratings", "group varies within a respondent", function(d) { x <- d$long; x$grp[1] <- "g2"; as_ratings(x, levels = d$lv, by = "grp") }, "`by` column grp must be constant within each respondent"),
-    list("as_ratings", "group column missing", function(d) as_ratings(d$long, levels = d$lv, by = "nope"), "`x` must have the column.*nope"),
+    list("as_ratings", "group column missing", function(d) as_ratings(d$long, levels = d$lv, by = "nope"), "`x` has no column nope.*given as `by`"),
     list("as_ratings", "wide: item position out of range", function(d) as_ratings(data.frame(a = 1:3, b = 1:3), items = 5), "`items` positions must be between 1 and 2"),
     list("as_ratings", "wide: repeated respondent", function(d) as_ratings(data.frame(respondent = c(1, 1), a = 1:2)), "one row per respondent.*\"1\""),
     list("as_ratings", "wide: factor levels differ", function(d) as_ratings(data.frame(a = factor(c("x", "y")), b = factor(c("y", "z")))), "factor levels of the rating columns differ.*`levels`"),
@@ -63,7 +63,7 @@ bad_input_cases <- function() {
     list("as_ratings", "counts add up above n", function(d) { x <- d$counts; x$n <- c(20, 20, 24, 24); as_ratings(x) }, "add up to more than its denominator n.*Q1"),
     # tally_ratings()
     list("tally_ratings", "x is a string", function(d) tally_ratings("x"), "`x` must be a data frame"),
-    list("tally_ratings", "by on ratings read without it", function(d) tally_ratings(as_ratings(d$long, levels = d$lv), by = "grp"), "`by` can't be applied"),
+    list("tally_ratings", "by on a column that is not respondent-level", function(d) tally_ratings(as_ratings(d$long, levels = d$lv), by = "item"), "`by` must name a column that holds each respondent's group"),
     list("tally_ratings", "wide data with no item column", function(d) tally_ratings(data.frame(respondent = 1:2)), "`x` has no item columns"),
     # consensus()
     list("consensus", "threshold as a percentage", function(d) consensus(d$counts, "yes", threshold = 75), "`threshold` must be a proportion.*not a percentage.*0.75"),
@@ -86,7 +86,7 @@ bad_input_cases <- function() {
     list("consensus", "opposite threshold as a percentage", function(d) consensus(d$counts, "yes", opposite = "no", opposite_threshold = 15), "`opposite_threshold` must be a proportion"),
     list("consensus", "strict NA", function(d) consensus(d$counts, "yes", strict = NA), "`strict` must be `TRUE` or `FALSE`"),
     list("consensus", "strict as text", function(d) consensus(d$counts, "yes", strict = "yes"), "`strict` must be `TRUE` or `FALSE`"),
-    list("consensus", "by differs from the ratings' grouping", function(d) consensus(as_ratings(d$long, levels = d$lv, by = "grp"), "yes", by = "other"), "`by` is \"other\", but the ratings were grouped by \"grp\""),
+    list("consensus", "by differs from the ratings' grouping", function(d) consensus(as_ratings(d$long, levels = d$lv, by = "grp"), "yes", by = "other"), "`by` must name a column.*other is not one"),
     # threshold_sensitivity()
     list("threshold_sensitivity", "thresholds as percentages", function(d) threshold_sensitivity(d$counts, c(50, 75), "yes"), "`thresholds` must be a proportion.*percentage"),
     list("threshold_sensitivity", "NA among thresholds", function(d) threshold_sensitivity(d$counts, c(0.5, NA), "yes"), "`thresholds` must be a finite number.*NA"),

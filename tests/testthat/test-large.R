@@ -25,7 +25,7 @@ test_that("counts up to 2^31 - 1 are handled exactly, not wrapped or lost", {
   expect_true(above$reached)
   # groups that add up to exactly 2^31 - 1, summed when the result is ungrouped
   g <- as_ratings(data.frame(item = "Q", level = "yes", g = c("a", "b"),
-                             count = c(big - 5, 5)), by = "g")
+                             count = c(big - 5, 5)))
   expect_identical(consensus(g, "yes", threshold = 1)$n, big)
   expect_identical(tally_ratings(g)$n, big)
   expect_identical(consensus(g, "yes", threshold = 1, by = "g")$groups_reached, 2L)

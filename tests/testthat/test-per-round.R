@@ -50,6 +50,6 @@ test_that("every analysis takes round = and equals the per-round call", {
 test_that("round = needs a data frame with a complete round column", {
   both <- two_rounds()
   expect_error(agreement(as_ratings(atmp_ratings), round = "round"), "must have the column")
-  expect_error(rand_ucla(both, round = "wave"), "must have the column")
+  expect_error(rand_ucla(both, round = "wave"), "has no column wave")
   expect_error(consensus(both, "Fundamental", round = c("a", "b")), "`round`")
 })

@@ -134,7 +134,7 @@ test_that("groups must be complete and constant within respondent", {
   expect_error(tally_ratings(long, by = "grp"), "missing values.*respondent 2")
   long$grp <- c("x", "y", "z")
   expect_error(tally_ratings(long, by = "grp"), "constant within each respondent")
-  expect_error(tally_ratings(long, by = "nope"), "must have the column")
+  expect_error(tally_ratings(long, by = "nope"), "has no column nope")
   r <- as_ratings(long)
   expect_error(tally_ratings(r, by = "grp"), "constant within each respondent")
 })

@@ -94,7 +94,7 @@ test_that("rounds are analysed one by one", {
   g <- consensus(merge(both, atmp_participants, by = "respondent"), "Fundamental",
                  by = "setting", round = "round")
   expect_identical(nrow(consensus_groups(g)), 66L * 5L)
-  expect_error(consensus(both, "Fundamental", round = "wave"), "must have the column")
+  expect_error(consensus(both, "Fundamental", round = "wave"), "has no column wave")
   both$round[3] <- NA
   expect_error(consensus(both, "Fundamental", round = "round"), "missing values")
 })
