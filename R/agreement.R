@@ -177,7 +177,7 @@ agreement <- function(x,
             "x" = "The scale has only {.val {r$levels}}."), call = call)
   }
   tab <- ratings_table(r, grouped = FALSE)
-  raters <- if (!is.null(r$codes)) nrow(r$codes) else max(c(0L, colSums(tab$counts, dims = 1L)))
+  raters <- if (has_codes(r)) nrow(r$resp) else max(c(0L, colSums(tab$counts, dims = 1L)))
   values <- level_values(r$levels)
   metric_code <- match(metric, c("nominal", "ordinal", "interval")) - 1L
   listwise <- identical(missing, "listwise")

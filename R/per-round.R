@@ -33,7 +33,8 @@ split_rounds <- function(r) {
 # Rows of the respondent table (codes) or strata (counts) kept.
 ratings_subset <- function(r, keep) {
   keep <- which(keep)
-  if (!is.null(r$codes)) {
+  r <- ratings_materialize(r)
+  if (has_codes(r)) {
     if (!is.null(r$nonanswer)) {
       idx <- r$nonanswer$index
       nr <- nrow(r$codes)
@@ -62,7 +63,8 @@ ratings_subset <- function(r, keep) {
 
 # Items kept: those rated or answered at least once.
 ratings_drop_unrated <- function(r) {
-  if (!is.null(r$codes)) {
+  r <- ratings_materialize(r)
+  if (has_codes(r)) {
     used <- colSums(!is.na(r$codes)) > 0L
     if (!is.null(r$nonanswer)) {
       nr <- nrow(r$codes)
@@ -79,7 +81,8 @@ ratings_drop_unrated <- function(r) {
 # Items (columns) kept.
 ratings_items <- function(r, keep) {
   keep <- which(keep)
-  if (!is.null(r$codes)) {
+  r <- ratings_materialize(r)
+  if (has_codes(r)) {
     if (!is.null(r$nonanswer)) {
       idx <- r$nonanswer$index
       nr <- nrow(r$codes)

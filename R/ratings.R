@@ -267,8 +267,8 @@ as_ratings.matrix <- function(x, ..., levels = NULL, missing_levels = NULL,
   }
   scale <- resolve_scale(new_scale_args(levels, missing_levels, call),
                          list(as.vector(x)), call)
-  enc <- encode_wide(x, scale, function(j, i) sprintf("column %s, row %s", cols[j], i), call)
-  dimnames(enc$codes) <- list(NULL, cols)
+  enc <- encode_wide(x, scale, function(j, i) sprintf("column %s, row %s", cols[j], i), call,
+                     names = cols)
   r <- new_ratings(scale, data.frame(item = cols, stringsAsFactors = FALSE),
                    codes = enc$codes, resp = data.frame(respondent = ids, stringsAsFactors = FALSE),
                    nonanswer = enc$nonanswer, tally0 = enc$counts, format = "matrix")
@@ -303,7 +303,7 @@ as_ratings.consensr_ratings <- function(x, ..., levels = NULL,
   }
   if (!is.null(round)) {
     check_string(round, "round", call = call)
-    check_columns(ratings_units(x), round, arg = if (is.null(x$codes)) "strata" else "respondents",
+    check_columns(ratings_units(x), round, arg = if (!has_codes(x)) "strata" else "respondents",
                   call = call)
     x$round <- round
   }
@@ -361,7 +361,7 @@ new_ratings <- function(scale, items, codes = NULL, resp = NULL,
 }
 
 # The table `by` and `round` are chosen from: respondents (codes) or strata.
-ratings_units <- function(r) if (!is.null(r$codes)) r$resp else r$strata
+ratings_units <- function(r) if (has_codes(r)) r$resp else r$strata
 
 # Groups for `by`, from the respondent table (or the strata of counts).
 set_by <- function(r, by, call) {
@@ -374,11 +374,11 @@ set_by <- function(r, by, call) {
   }
   if (is.null(units) || !by %in% names(units)) {
     have <- setdiff(names(units), names(units)[1L])
-    if (is.null(r$codes)) have <- names(units)
+    if (!has_codes(r)) have <- names(units)
     abort(c("{.arg by} must name a column that holds each respondent's group; {.field {by}} is not one.",
             "i" = if (length(have)) "Respondent-level columns: {.field {have}}." else
               "The ratings have no respondent-level columns.",
-            "i" = if (!is.null(r$codes)) "A column that varies within a respondent can't be a group."),
+            "i" = if (has_codes(r)) "A column that varies within a respondent can't be a group."),
           call = call, class = "consensr_error_by")
   }
   v <- units[[by]]
@@ -387,13 +387,13 @@ set_by <- function(r, by, call) {
           call = call, class = "consensr_error_by")
   }
   if (anyNA(v)) {
-    who <- if (!is.null(r$codes)) paste("respondent", r$respondents[is.na(v)]) else
+    who <- if (has_codes(r)) paste("respondent", r$respondents[is.na(v)]) else
       paste("stratum", which(is.na(v)))
     abort(c("The {.arg by} column {.field {by}} can't hold missing values.",
             "x" = "Missing for {head_text(who)}."),
           call = call, class = "consensr_error_by")
   }
-  if (is.null(r$codes)) {
+  if (!has_codes(r)) {
     r$by <- by
     return(r)
   }
@@ -645,17 +645,26 @@ column_data <- function(v, call, where) {
 
 # Wide ratings (a list of columns or a matrix) -> codes, counts, non-answers;
 # an error for any value that is not a level.
-encode_wide <- function(cols, scale, where, call) {
+encode_wide <- function(cols, scale, where, call, names = colnames(cols)) {
   if (is.matrix(cols)) {
     data <- if (is.character(cols)) enc2utf8(cols) else cols
     maps <- list(NULL)
+    identity <- FALSE
   } else {
+    names <- names(cols)
     data <- lapply(seq_along(cols), function(j) {
-      column_data(cols[[j]], call, sprintf("column {.field %s}", names(cols)[j]))
+      column_data(cols[[j]], call, sprintf("column {.field %s}", names[j]))
     })
     maps <- lapply(data, column_map, scale = scale)
+    # plain integer columns on the scale 1..K are their own codes
+    identity <- length(scale$missing) == 0L &&
+      identical(scale$num, as.double(seq_len(scale$K))) &&
+      all(vapply(data, function(v) is.integer(v) && !is.factor(v) &&
+                   is.null(attributes(v)), logical(1)))
   }
-  res <- .Call(ffi_read_wide, data, maps, scale$num, scale$all, scale$K)
+  if (is.null(names)) names <- character(length(maps))
+  res <- .Call(ffi_read_wide, data, maps, scale$num, scale$all, scale$K,
+               as.character(names), identity)
   bad <- which(res[[5L]] > 0L)
   if (length(bad) > 0L) {
     found <- unlist(lapply(bad, function(j) {
@@ -668,7 +677,31 @@ encode_wide <- function(cols, scale, where, call) {
     rating_error(found, scale, call)
   }
   list(codes = res[[1L]], counts = res[[2L]],
-       nonanswer = nonanswer(res[[3L]], res[[4L]]))
+       nonanswer = nonanswer(res[[3L]], res[[4L]]),
+       cols = if (identity) data)
+}
+
+# The code matrix made (see `$.consensr_ratings`), for repeated use.
+ratings_materialize <- function(r) {
+  if (is.null(.subset2(r, "codes")) && !is.null(.subset2(r, "cols"))) {
+    r$codes <- r$codes
+    r$cols <- NULL
+  }
+  r
+}
+
+# Respondent-level ratings (codes), as opposed to counts.
+has_codes <- function(r) !is.null(.subset2(r, "resp"))
+
+# `r$codes` of ratings read from integer columns that are their own codes
+# is made on first use (zero-copy reading: tallies don't need it).
+#' @export
+`$.consensr_ratings` <- function(x, name) {
+  out <- .subset2(x, name)
+  if (identical(name, "codes") && is.null(out) && !is.null(.subset2(x, "cols"))) {
+    out <- .Call(ffi_cbind, .subset2(x, "cols"), .subset2(x, "items")$item)
+  }
+  out
 }
 
 nonanswer <- function(index, level) {
@@ -701,35 +734,50 @@ ratings_long <- function(x, respondent, item, rating, scale, item_data, round,
   check_key_column(rv, "respondent", respondent, call)
   check_key_column(iv, "item", item, call)
   scale <- resolve_scale(scale, list(x[[rating]]), call)
-
-  # respondents (x rounds) and items coded once, by first appearance
-  rk <- key_codes(rv)
-  row_code <- rk$codes
-  if (!is.null(round)) {
+  rv_data <- column_data(x[[rating]], call, sprintf("column {.field %s}", rating))
+  map <- column_map(rv_data, scale)
+  if (is.null(round)) {
+    # respondents and items coded in C while reading, with no per-row keys
+    res <- .Call(ffi_read_long_keys, key_data(rv), key_data(iv),
+                 if (is.factor(iv)) nlevels(iv) else 0L, rv_data, map,
+                 scale$num, scale$all, scale$K)
+    first_row <- res[[9L]]
+    keys <- if (is.factor(iv)) base::levels(iv) else level_text(iv[res[[10L]]])
+    row_code <- NULL
+    col_code <- NULL
+  } else {
+    # respondents x rounds and items coded once, by first appearance
+    rk <- key_codes(rv)
     qv <- x[[round]]
     check_key_column(qv, "round", round, call)
     qk <- key_codes(qv)
     both <- key_codes(as.double(rk$codes) * (length(qk$first) + 1) + qk$codes)
     row_code <- both$codes
     first_row <- both$first
-  } else {
-    first_row <- rk$first
+    if (is.factor(iv)) {
+      keys <- base::levels(iv)
+      col_code <- as.integer(iv)
+    } else {
+      ik <- key_codes(iv)
+      keys <- level_text(iv[ik$first])
+      col_code <- ik$codes
+    }
+    res <- .Call(ffi_read_long, row_code, length(first_row), col_code,
+                 length(keys), rv_data, map, scale$num, scale$all, scale$K)
   }
-  if (is.factor(iv)) {
-    keys <- base::levels(iv)
-    col_code <- as.integer(iv)
-  } else {
-    ik <- key_codes(iv)
-    keys <- level_text(iv[ik$first])
-    col_code <- ik$codes
+  # per-row keys, made only when needed (other columns, errors)
+  keys_per_row <- function() {
+    if (is.null(row_code)) {
+      row_code <<- key_codes(rv)$codes
+      col_code <<- if (is.factor(iv)) as.integer(iv) else key_codes(iv)$codes
+    }
   }
   check_item_names(keys, call, rows = function(k) which(level_text(iv) == k))
-  rv_data <- column_data(x[[rating]], call, sprintf("column {.field %s}", rating))
-  res <- .Call(ffi_read_long, row_code, length(first_row), col_code,
-               length(keys), rv_data, column_map(rv_data, scale),
-               scale$num, scale$all, scale$K)
-  if (res[[8L]] > 0) duplicate_error(x, res[[7L]], res[[8L]], row_code, col_code,
-                                     respondent, item, rating, round, call)
+  if (res[[8L]] > 0) {
+    keys_per_row()
+    duplicate_error(x, res[[7L]], res[[8L]], row_code, col_code,
+                    respondent, item, rating, round, call)
+  }
   if (res[[6L]] > 0) {
     rows <- res[[5L]][seq_len(min(res[[6L]], 10))]
     v <- x[[rating]][rows]
@@ -737,11 +785,15 @@ ratings_long <- function(x, respondent, item, rating, scale, item_data, round,
     if (res[[6L]] > length(rows)) found <- c(found, sprintf("... (%s in all)", res[[6L]]))
     rating_error(found, scale, call)
   }
+  tally0 <- res[[2L]]
+  na <- nonanswer(res[[3L]], res[[4L]])
   codes <- res[[1L]]
+  rm(res) # the code matrix is then referenced once: named in place
   dimnames(codes) <- list(NULL, keys)
 
   used <- c(respondent, item, rating, round)
   others <- setdiff(names(x), used)
+  if (length(others) > 0L) keys_per_row()
   resp_cols <- constant_within(x[others], row_code, first_row)
   resp <- data.frame(respondent = level_text(rv[first_row]), stringsAsFactors = FALSE)
   names(resp)[1L] <- "respondent"
@@ -750,17 +802,22 @@ ratings_long <- function(x, respondent, item, rating, scale, item_data, round,
   items <- build_items(keys, x, col_code, item, item_data,
                        c(used, resp_cols), others, call)
   r <- new_ratings(scale, items$items, codes = codes, resp = resp,
-                   nonanswer = nonanswer(res[[3L]], res[[4L]]),
-                   tally0 = res[[2L]], format = "long")
+                   nonanswer = na, tally0 = tally0, format = "long")
   r$varying <- setdiff(others, resp_cols)
   r$notes <- c(scale$note, items$note)
   r
 }
 
+# A key column as the C coder reads it (a factor by its integer codes).
+key_data <- function(v) {
+  if (is.character(v)) return(enc2utf8(v))
+  if (is.factor(v)) return(v)
+  if (!is.null(attributes(v))) v <- as.vector(unclass(v))
+  v
+}
+
 key_codes <- function(v) {
-  if (is.factor(v)) v <- as.integer(v)
-  if (is.character(v)) v <- enc2utf8(v)
-  if (inherits(v, c("Date", "POSIXct")) || is_labelled(v)) v <- as.vector(unclass(v))
+  v <- key_data(v)
   res <- .Call(ffi_key, v)
   list(codes = res[[1L]], first = res[[2L]])
 }
@@ -848,9 +905,10 @@ build_items <- function(keys, x, k, item, item_data, taken, others, call) {
     cols <- constant_within(x[cand], k, first)
     dropped <- setdiff(cand, c(cols, taken))
     if (length(dropped) > 0L) {
-      note <- sprintf("column%s %s vary within items and within respondents: not kept",
+      note <- sprintf("column%s %s var%s within items and within respondents: not kept",
                       if (length(dropped) > 1L) "s" else "",
-                      paste0("`", dropped, "`", collapse = ", "))
+                      paste0("`", dropped, "`", collapse = ", "),
+                      if (length(dropped) > 1L) "y" else "ies")
     }
   } else {
     if (!is.character(item_data)) {
@@ -967,7 +1025,6 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
   }
   scale <- resolve_scale(scale, unclass_cols(x[cols]), call)
   enc <- encode_wide(x[cols], scale, function(j, i) sprintf("column %s, row %s", cols[j], i), call)
-  dimnames(enc$codes) <- list(NULL, cols)
   resp <- data.frame(respondent = ids, stringsAsFactors = FALSE)
   for (col in c(fixed, person_cols)) resp[[col]] <- x[[col]]
   if (is.character(item_data)) {
@@ -979,6 +1036,7 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
   r <- new_ratings(scale, it, codes = enc$codes, resp = resp,
                    nonanswer = enc$nonanswer, tally0 = enc$counts,
                    format = "wide")
+  r$cols <- enc$cols
   r$notes <- c(notes, scale$note)
   r
 }
@@ -1270,13 +1328,15 @@ format.consensr_ratings <- function(x, ...) {
     lines <- c(lines, sprintf("non-answers (not on the scale): %s",
                               paste(x$missing_levels, collapse = ", ")))
   }
-  if (!is.null(x$codes)) {
-    n_missing <- sum(is.na(x$codes))
+  if (has_codes(x)) {
+    n_resp <- nrow(x$resp)
+    cells <- as.double(n_resp) * nrow(x$items)
+    n_rated <- if (!is.null(x$tally0)) sum(as.double(x$tally0)) else sum(!is.na(x$codes))
+    n_missing <- cells - n_rated
     n_na <- length(x$nonanswer$index)
-    n_rated <- length(x$codes) - n_missing
     lines <- c(lines, sprintf("%d %s (%s format), %d rating%s, %d not rated%s",
-                              nrow(x$codes),
-                              if (is.null(x$round)) plural(nrow(x$codes), "respondent") else
+                              n_resp,
+                              if (is.null(x$round)) plural(n_resp, "respondent") else
                                 "respondent x round rows",
                               x$format, n_rated, if (n_rated == 1L) "" else "s",
                               n_missing - n_na,

@@ -125,12 +125,13 @@ consensus_robustness <- function(x, target, threshold = 0.75, opposite = NULL,
                            detail = detail)
     }))
   }
-  if (is.null(r$codes)) {
+  if (!has_codes(r)) {
     abort(c("{.arg x} must hold the ratings of each respondent: resampling needs respondent-level data.",
             "x" = "{.arg x} holds counts (e.g. a published table), which don't say who gave which rating.",
             "i" = "For counts, {.fn add_intervals} gives confidence intervals of the proportions."),
           call = call)
   }
+  r <- ratings_materialize(r)
   rule <- new_rule(r$levels, target, threshold, opposite, opposite_threshold,
                    strict, by, call)
   observed <- apply_rule(r, rule)

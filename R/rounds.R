@@ -23,11 +23,11 @@ rounds_prepare <- function(x, round, dots, call, codes = FALSE) {
   r_args <- dots[names(dots) %in% c(rounds_ratings_args, "missing_levels")]
   if (!inherits(x, c("consensr_ratings", "consensr_redcap"))) check_data_frame(x, call = call)
   r <- do.call(as_ratings, c(list(x), r_args, list(round = round)))
-  if (codes && is.null(r$codes)) {
+  if (codes && !has_codes(r)) {
     abort(c("{.arg x} must hold each panellist's ratings (long or wide), not counts.",
             "i" = "Comparing rounds needs to know who gave which rating."), call = call)
   }
-  sp <- split_rounds(r)
+  sp <- split_rounds(ratings_materialize(r))
   list(rounds = sp$rounds, values = sp$values, name = sp$name,
        ratings = sp$parts,
        rule = dots[!names(dots) %in% c(setdiff(rounds_ratings_args, "by"), "missing_levels")],
@@ -772,9 +772,10 @@ consensus_completers <- function(x, target, threshold = 0.75, round = "round",
 
 # Keep some respondents of a respondent-level ratings object.
 rounds_subset <- function(r, keep) {
-  r$codes <- r$codes[keep, , drop = FALSE]
-  r$respondents <- r$respondents[keep]
-  if (!is.null(r$group)) r$group <- r$group[keep]
+  if (is.numeric(keep)) keep <- seq_len(nrow(r$resp)) %in% keep
+  groups <- if (!is.null(r$group)) base::levels(r$group)
+  r <- ratings_subset(r, keep)
+  if (!is.null(groups)) r$group <- factor(r$group, levels = groups)
   r
 }
 

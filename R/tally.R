@@ -50,7 +50,7 @@ ratings_table <- function(r, grouped) {
   K <- length(r$levels)
   m <- nrow(r$items)
   if (grouped && is.null(r$by)) stop("internal: grouped table without `by`")
-  if (!is.null(r$codes)) {
+  if (has_codes(r)) {
     if (grouped) {
       G <- nlevels(r$group)
       counts <- .Call(ffi_tally, r$codes, as.integer(r$group), G, K)
@@ -59,7 +59,7 @@ ratings_table <- function(r, grouped) {
     } else {
       counts <- if (!is.null(r$tally0)) r$tally0 else .Call(ffi_tally, r$codes, NULL, 1L, K)
       groups <- "all"
-      gi <- rep(1L, nrow(r$codes))
+      gi <- rep(1L, nrow(r$resp))
     }
     G <- length(groups)
     dim(counts) <- c(K, G, m)
@@ -70,7 +70,7 @@ ratings_table <- function(r, grouped) {
     if (length(r$missing_levels) > 0L) {
       na <- matrix(0L, G, m)
       if (!is.null(r$nonanswer)) {
-        nr <- nrow(r$codes)
+        nr <- nrow(r$resp)
         idx <- r$nonanswer$index
         cell <- ((idx - 1) %/% nr) * G + gi[(idx - 1) %% nr + 1]
         na[] <- tabulate(cell, G * m)

@@ -21,7 +21,11 @@ SEXP ffi_bootstrap(SEXP cls, SEXP n_resp, SEXP group, SEXP n_group,
 SEXP ffi_agreement(SEXP counts, SEXP n_level, SEXP raters, SEXP listwise,
                    SEXP metric, SEXP values, SEXP B);
 
-SEXP ffi_read_wide(SEXP cols, SEXP maps, SEXP lv_num, SEXP lv_chr, SEXP n_scale);
+SEXP ffi_read_wide(SEXP cols, SEXP maps, SEXP lv_num, SEXP lv_chr, SEXP n_scale,
+                   SEXP names, SEXP identity);
+SEXP ffi_cbind(SEXP cols, SEXP names);
+SEXP ffi_read_long_keys(SEXP resp, SEXP item, SEXP item_levels, SEXP rating,
+                        SEXP map, SEXP lv_num, SEXP lv_chr, SEXP n_scale);
 SEXP ffi_read_long(SEXP row, SEXP n_row, SEXP col, SEXP n_col, SEXP rating,
                    SEXP map, SEXP lv_num, SEXP lv_chr, SEXP n_scale);
 SEXP ffi_key(SEXP x);

@@ -187,7 +187,7 @@ static void check_levels_args(SEXP lv_num, SEXP lv_chr, SEXP n_scale, int *K,
  * and non-answer number 1..L-K). */
 static SEXP finish_codes(SEXP codes, R_xlen_t n_row, R_xlen_t n_col, int K,
                          int64_t n_nonans, int *counts) {
-  int *o = INTEGER(codes);
+  int *o = (n_row > 0 && n_col > 0) ? INTEGER(codes) : NULL;
   SEXP idx = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t)n_nonans));
   SEXP lvl = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)n_nonans));
   double *pi = REAL(idx);
@@ -221,12 +221,19 @@ static SEXP finish_codes(SEXP codes, R_xlen_t n_row, R_xlen_t n_col, int K,
 }
 
 /* Wide ratings: `cols` is a list of columns (all of one length) or a
- * matrix; `maps` a list with, per column, NULL or the factor map.
+ * matrix; `maps` a list with, per column, NULL or the factor map; `names`
+ * the item names (column names of the codes).
+ * With `identity` TRUE (plain integer columns on the scale 1..K, no
+ * declared non-answers: R checks), a value is its own code: the columns are
+ * validated and tallied in one pass that only reads, and no code matrix is
+ * made (NULL).
  * Returns list(codes, counts [K x items], nonanswer index, nonanswer level,
  * first bad row per column (0 when none)). */
-SEXP ffi_read_wide(SEXP cols, SEXP maps, SEXP lv_num, SEXP lv_chr, SEXP n_scale) {
+SEXP ffi_read_wide(SEXP cols, SEXP maps, SEXP lv_num, SEXP lv_chr, SEXP n_scale,
+                   SEXP names, SEXP identity) {
   int K, L;
   check_levels_args(lv_num, lv_chr, n_scale, &K, &L);
+  int ident = check_flag(identity, "identity");
   int is_mat = Rf_isMatrix(cols) && TYPEOF(cols) != VECSXP;
   R_xlen_t n_row, n_col;
   if (is_mat) {
@@ -240,42 +247,68 @@ SEXP ffi_read_wide(SEXP cols, SEXP maps, SEXP lv_num, SEXP lv_chr, SEXP n_scale)
       if (XLENGTH(VECTOR_ELT(cols, j)) != n_row) {
         Rf_error("the columns in `cols` must have the same length");
       }
+      if (ident && (TYPEOF(VECTOR_ELT(cols, j)) != INTSXP ||
+                    VECTOR_ELT(maps, j) != R_NilValue)) {
+        Rf_error("`identity` needs plain integer columns");
+      }
     }
   }
+  if (ident && is_mat && TYPEOF(cols) != INTSXP) Rf_error("`identity` needs an integer matrix");
   if (TYPEOF(maps) != VECSXP || XLENGTH(maps) != (is_mat ? 1 : n_col)) {
     Rf_error("`maps` must be a list with one element per column (one for a matrix)");
+  }
+  if (TYPEOF(names) != STRSXP || XLENGTH(names) != n_col) {
+    Rf_error("`names` must be a character vector with one name per column");
   }
   if (n_col > 0 && (double)n_row * (double)n_col > (double)R_XLEN_T_MAX) {
     Rf_error("too many cells");
   }
+  if (n_row > INT_MAX || n_col > INT_MAX) Rf_error("too many rows or columns");
   coder cd;
   coder_init(&cd, lv_num, lv_chr);
 
-  SEXP codes = PROTECT(Rf_allocMatrix(INTSXP, (int)n_row, (int)n_col));
+  SEXP codes = R_NilValue;
+  int *o = NULL;
+  if (!ident) {
+    codes = Rf_allocMatrix(INTSXP, (int)n_row, (int)n_col);
+    o = INTEGER(codes);
+  }
+  PROTECT(codes);
   SEXP counts = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)K * n_col));
   SEXP bad = PROTECT(Rf_allocVector(INTSXP, n_col));
-  int *o = INTEGER(codes), *pb = INTEGER(bad), *pk = INTEGER(counts);
+  int *pb = INTEGER(bad), *pk = INTEGER(counts);
   memset(pk, 0, sizeof(int) * (size_t)((R_xlen_t)K * n_col));
   int64_t n_nonans = 0;
   for (R_xlen_t j = 0; j < n_col; j++) {
-    column c = is_mat ? column_of(cols, j * n_row, VECTOR_ELT(maps, 0), "cols")
-                      : column_of(VECTOR_ELT(cols, j), 0, VECTOR_ELT(maps, j), "cols");
-    int *cj = o + j * n_row;
     int *kj = pk + j * (R_xlen_t)K;
     pb[j] = 0;
-    for (R_xlen_t i = 0; i < n_row; i++) {
-      int v = code_at(&cd, &c, i);
-      if (v == NA_INTEGER) {
-        cj[i] = NA_INTEGER;
-      } else if (v >= 1 && v <= K) {
-        cj[i] = v;
-        kj[v - 1]++;
-      } else if (v > K) {
-        cj[i] = -(v - K);
-        n_nonans++;
-      } else {
-        cj[i] = NA_INTEGER;
-        if (pb[j] == 0) pb[j] = i < INT_MAX ? (int)(i + 1) : INT_MAX;
+    if (ident) {
+      /* read only: a value is its code */
+      /* the tally kernel (vector compares) validates as it counts */
+      const int *x = is_mat ? INTEGER_RO(cols) + j * n_row : INTEGER_RO(VECTOR_ELT(cols, j));
+      int64_t b = kern_tally(x, (int64_t)n_row, 1, NULL, 1, K, kj);
+      if (b > 0) {
+        pb[j] = (int)b;
+        memset(kj, 0, sizeof(int) * (size_t)K);
+      }
+    } else {
+      column c = is_mat ? column_of(cols, j * n_row, VECTOR_ELT(maps, 0), "cols")
+                        : column_of(VECTOR_ELT(cols, j), 0, VECTOR_ELT(maps, j), "cols");
+      int *cj = o + j * n_row;
+      for (R_xlen_t i = 0; i < n_row; i++) {
+        int v = code_at(&cd, &c, i);
+        if (v == NA_INTEGER) {
+          cj[i] = NA_INTEGER;
+        } else if (v >= 1 && v <= K) {
+          cj[i] = v;
+          kj[v - 1]++;
+        } else if (v > K) {
+          cj[i] = -(v - K);
+          n_nonans++;
+        } else {
+          cj[i] = NA_INTEGER;
+          if (pb[j] == 0) pb[j] = (int)(i + 1);
+        }
       }
     }
     if ((j & 63) == 0) R_CheckUserInterrupt();
@@ -283,6 +316,12 @@ SEXP ffi_read_wide(SEXP cols, SEXP maps, SEXP lv_num, SEXP lv_chr, SEXP n_scale)
   /* without non-answers the code matrix is final: skip the second pass */
   SEXP na = PROTECT(finish_codes(codes, n_nonans > 0 ? n_row : 0,
                                  n_nonans > 0 ? n_col : 0, K, n_nonans, NULL));
+  if (!ident) {
+    SEXP dn = PROTECT(Rf_allocVector(VECSXP, 2));
+    SET_VECTOR_ELT(dn, 1, names);
+    Rf_setAttrib(codes, R_DimNamesSymbol, dn);
+    UNPROTECT(1);
+  }
   SEXP out = PROTECT(Rf_allocVector(VECSXP, 5));
   SET_VECTOR_ELT(out, 0, codes);
   SET_VECTOR_ELT(out, 1, counts);
@@ -290,6 +329,34 @@ SEXP ffi_read_wide(SEXP cols, SEXP maps, SEXP lv_num, SEXP lv_chr, SEXP n_scale)
   SET_VECTOR_ELT(out, 3, VECTOR_ELT(na, 1));
   SET_VECTOR_ELT(out, 4, bad);
   UNPROTECT(5);
+  return out;
+}
+
+/* The code matrix of identity-coded integer columns (see ffi_read_wide),
+ * made when an analysis needs respondent-level codes. */
+SEXP ffi_cbind(SEXP cols, SEXP names) {
+  if (TYPEOF(cols) != VECSXP) Rf_error("`cols` must be a list of integer columns");
+  R_xlen_t n_col = XLENGTH(cols);
+  R_xlen_t n_row = n_col > 0 ? XLENGTH(VECTOR_ELT(cols, 0)) : 0;
+  for (R_xlen_t j = 0; j < n_col; j++) {
+    SEXP c = VECTOR_ELT(cols, j);
+    if (TYPEOF(c) != INTSXP || XLENGTH(c) != n_row) {
+      Rf_error("`cols` must be a list of integer columns of one length");
+    }
+  }
+  if (TYPEOF(names) != STRSXP || XLENGTH(names) != n_col) {
+    Rf_error("`names` must be a character vector with one name per column");
+  }
+  if (n_row > INT_MAX || n_col > INT_MAX) Rf_error("too many rows or columns");
+  SEXP out = PROTECT(Rf_allocMatrix(INTSXP, (int)n_row, (int)n_col));
+  int *o = INTEGER(out);
+  for (R_xlen_t j = 0; j < n_col; j++) {
+    memcpy(o + j * n_row, INTEGER_RO(VECTOR_ELT(cols, j)), sizeof(int) * (size_t)n_row);
+  }
+  SEXP dn = PROTECT(Rf_allocVector(VECSXP, 2));
+  SET_VECTOR_ELT(dn, 1, names);
+  Rf_setAttrib(out, R_DimNamesSymbol, dn);
+  UNPROTECT(2);
   return out;
 }
 
@@ -508,5 +575,154 @@ SEXP ffi_encode(SEXP x, SEXP map, SEXP lv_num, SEXP lv_chr) {
   int *o = INTEGER(out);
   for (R_xlen_t i = 0; i < n; i++) o[i] = code_at(&cd, &c, i);
   UNPROTECT(1);
+  return out;
+}
+
+/* Long ratings from the user's columns in two passes over the rows, with no
+ * per-row key vectors: the first codes the respondents and items (hash
+ * tables, or the factor codes of `item` when `item_levels` > 0), the second
+ * looks them up again and fills the code matrix.  Returns the list of
+ * ffi_read_long plus the first row of each respondent and of each item. */
+typedef struct {
+  keytab t;
+  int D;
+  R_xlen_t cap;
+  int *first;
+  uint64_t last;
+  int last_code;
+  int has_last;
+} keyer;
+
+static void keyer_init(keyer *k) {
+  keytab_init(&k->t, 1024);
+  k->D = 0;
+  k->cap = 1024;
+  k->first = (int *)R_Calloc(k->cap, int);
+  k->has_last = 0;
+}
+
+static void keyer_free(keyer *k) {
+  keytab_free(&k->t);
+  R_Free(k->first);
+}
+
+static inline int keyer_code(keyer *k, SEXP x, R_xlen_t i) {
+  uint64_t key = key_of(x, i);
+  if (k->has_last && key == k->last) return k->last_code;
+  int is_new;
+  int code = keytab_get(&k->t, key, k->D + 1, &is_new);
+  if (is_new) {
+    if (k->D == k->cap) {
+      k->cap *= 2;
+      k->first = (int *)R_Realloc(k->first, k->cap, int);
+    }
+    k->first[k->D++] = (int)(i + 1);
+  }
+  k->last = key;
+  k->last_code = code;
+  k->has_last = 1;
+  return code;
+}
+
+static void check_key_type(SEXP x, const char *what) {
+  int type = TYPEOF(x);
+  if (type != INTSXP && type != LGLSXP && type != REALSXP && type != STRSXP) {
+    Rf_error("`%s` must be logical, integer, double or character, not %s", what,
+             Rf_type2char(type));
+  }
+}
+
+SEXP ffi_read_long_keys(SEXP resp, SEXP item, SEXP item_levels, SEXP rating,
+                        SEXP map, SEXP lv_num, SEXP lv_chr, SEXP n_scale) {
+  int K, L;
+  check_levels_args(lv_num, lv_chr, n_scale, &K, &L);
+  check_key_type(resp, "resp");
+  check_key_type(item, "item");
+  int n_lev = check_scalar_int(item_levels, "item_levels", 0);
+  if (n_lev > 0 && TYPEOF(item) != INTSXP) Rf_error("`item` must be integer codes with `item_levels`");
+  R_xlen_t n = XLENGTH(resp);
+  if (XLENGTH(item) != n || XLENGTH(rating) != n) {
+    Rf_error("`resp`, `item` and `rating` must have the same length");
+  }
+  if (n >= INT_MAX) Rf_error("too many rows");
+  column c = column_of(rating, 0, map, "rating");
+  coder cd;
+  coder_init(&cd, lv_num, lv_chr);
+  keyer kr, ki;
+  keyer_init(&kr);
+  keyer_init(&ki);
+  const int *fi = n_lev > 0 ? INTEGER_RO(item) : NULL;
+  /* pass 1: the keys */
+  for (R_xlen_t i = 0; i < n; i++) {
+    keyer_code(&kr, resp, i);
+    if (fi == NULL) {
+      keyer_code(&ki, item, i);
+    } else if (fi[i] < 1 || fi[i] > n_lev) {
+      keyer_free(&kr);
+      keyer_free(&ki);
+      Rf_error("`item` holds an invalid factor code at row %lld", (long long)(i + 1));
+    }
+    if ((i & 0xFFFFF) == 0xFFFFF) R_CheckUserInterrupt();
+  }
+  int n_row = kr.D, n_col = fi == NULL ? ki.D : n_lev;
+  if ((double)n_row * (double)n_col > (double)R_XLEN_T_MAX) {
+    keyer_free(&kr);
+    keyer_free(&ki);
+    Rf_error("too many cells");
+  }
+  SEXP rfirst = PROTECT(Rf_allocVector(INTSXP, n_row));
+  SEXP ifirst = PROTECT(Rf_allocVector(INTSXP, fi == NULL ? n_col : 0));
+  if (n_row > 0) memcpy(INTEGER(rfirst), kr.first, sizeof(int) * (size_t)n_row);
+  if (fi == NULL && n_col > 0) memcpy(INTEGER(ifirst), ki.first, sizeof(int) * (size_t)n_col);
+  SEXP codes = PROTECT(Rf_allocMatrix(INTSXP, n_row, n_col));
+  SEXP counts = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)K * n_col));
+  SEXP bad = PROTECT(Rf_allocVector(INTSXP, 10));
+  SEXP dup = PROTECT(Rf_allocVector(INTSXP, 10));
+  int *o = INTEGER(codes);
+  memset(o, 0, sizeof(int) * (size_t)((R_xlen_t)n_row * n_col));
+  memset(INTEGER(counts), 0, sizeof(int) * (size_t)((R_xlen_t)K * n_col));
+  int *pb = INTEGER(bad), *pd = INTEGER(dup);
+  double n_bad = 0, n_dup = 0;
+  int64_t n_nonans = 0;
+  /* pass 2: every key is known; fill the code matrix */
+  kr.has_last = 0;
+  ki.has_last = 0;
+  for (R_xlen_t i = 0; i < n; i++) {
+    int r = keyer_code(&kr, resp, i);
+    int it = fi == NULL ? keyer_code(&ki, item, i) : fi[i];
+    R_xlen_t cell = (R_xlen_t)(it - 1) * n_row + (r - 1);
+    int v = code_at(&cd, &c, i);
+    if (o[cell] != 0) {
+      if (n_dup < 10) pd[(int)n_dup] = (int)(i + 1);
+      n_dup++;
+      continue;
+    }
+    if (v == NA_INTEGER || (v >= 1 && v <= K)) {
+      o[cell] = v;
+    } else if (v > K) {
+      o[cell] = -(v - K);
+      n_nonans++;
+    } else {
+      if (n_bad < 10) pb[(int)n_bad] = (int)(i + 1);
+      n_bad++;
+      o[cell] = NA_INTEGER;
+    }
+    if ((i & 0xFFFFF) == 0xFFFFF) R_CheckUserInterrupt();
+  }
+  keyer_free(&kr);
+  keyer_free(&ki);
+  SEXP na = PROTECT(finish_codes(codes, n_row, n_col, K, n_nonans, INTEGER(counts)));
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 10));
+  SET_VECTOR_ELT(out, 0, codes);
+  SET_VECTOR_ELT(out, 1, counts);
+  SET_VECTOR_ELT(out, 2, VECTOR_ELT(na, 0));
+  SET_VECTOR_ELT(out, 3, VECTOR_ELT(na, 1));
+  SET_VECTOR_ELT(out, 4, bad);
+  SET_VECTOR_ELT(out, 5, Rf_ScalarReal(n_bad));
+  SET_VECTOR_ELT(out, 6, dup);
+  SET_VECTOR_ELT(out, 7, Rf_ScalarReal(n_dup));
+  SET_VECTOR_ELT(out, 8, rfirst);
+  SET_VECTOR_ELT(out, 9, ifirst);
+  UNPROTECT(8);
   return out;
 }
