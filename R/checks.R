@@ -84,3 +84,10 @@ refuse_rounds <- function(x, fun, call) {
 analysis_by <- function(r, by) {
   if (is.null(by)) r$by_data else by
 }
+
+# " within every setting group" (" within every group" for a column "group").
+within_text <- function(by) {
+  if (is.null(by)) return("")
+  if (tolower(by) %in% c("group", "groups")) return(" within every group")
+  sprintf(" within every %s group", by)
+}

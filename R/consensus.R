@@ -321,7 +321,7 @@ consensus_headline <- function(x) {
   }
   m <- nrow(x)
   items <- function(k) sprintf("%d item%s", k, if (k == 1L) "" else "s")
-  within <- if (!is.null(rule$by)) sprintf(" within every %s group", rule$by) else ""
+  within <- within_text(rule$by)
   undecided <- sum(is.na(x$status))
   tail <- if (undecided > 0L) {
     sprintf("; %s undecided (not rated%s)", items(undecided),

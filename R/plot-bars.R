@@ -169,7 +169,7 @@ bars_source <- function(x, ..., target, threshold, call) {
     }
     return(consensus_source(x, call))
   }
-  ct <- tbl_counts(x, ..., call = call)
+  ct <- counts_source(x, ..., call = call)
   r <- ct$ratings
   K <- length(r$levels)
   m <- nrow(r$items)

@@ -117,6 +117,11 @@ rand_ucla <- function(x, ..., lower = 0.3, upper = 0.7, asymmetry = 1.5,
   }
   tab <- ratings_table(r, grouped = FALSE)
   counts <- matrix(tab$counts, 9L, nrow(r$items))
+  if (sum(counts) > 0 && all(counts[6:9, ] == 0L)) {
+    cli::cli_warn(c("No rating above 5: are these ratings on the 1-9 scale {.fn rand_ucla} needs?",
+                    "i" = "On a shorter scale (e.g. 1-5) the RAND/UCLA tertiles do not apply; see {.fn consensus}."),
+                  class = "consensr_warning_scale")
+  }
   # from the counts: no expansion into individual ratings
   stats <- vapply(seq_len(ncol(counts)), function(j) {
     k <- counts[, j]

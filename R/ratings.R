@@ -224,6 +224,7 @@ as_ratings.data.frame <- function(x, ..., respondent = "respondent",
   # the groups of a grouped tibble (or `by` given when reading) are the
   # analyses' `by`
   if (!is.null(by)) r$by_data <- by
+  if (length(gv) > 0L) r$grouped_df <- TRUE
   notes <- c(r$notes, notes)
   r$notes <- NULL
   if (!quiet && length(notes) > 0L) say_read(notes)
@@ -532,8 +533,11 @@ resolve_scale <- function(scale, values, call, numeric_sort = TRUE,
         } else base::levels(v)
       })
       if (length(unique(lvs)) > 1L) {
+        sig <- vapply(lvs, function(l) paste(unlist(l), collapse = "\r"), "")
+        odd <- names(values)[sig != names(sort(table(sig), decreasing = TRUE))[1L]]
         abort(c("The {if (kind == 'labelled') 'value labels' else 'factor levels'} of the rating columns differ.",
-                "i" = "Give the scale with {.arg levels}."),
+                "x" = if (length(odd)) "{.field {odd}} differ{?s/} from the others.",
+                "i" = "Give the scale with {.arg levels}, or the item columns with {.arg items}."),
               call = call, class = "consensr_error_scale")
       }
       if (kind == "labelled") {
@@ -568,9 +572,17 @@ resolve_scale <- function(scale, values, call, numeric_sort = TRUE,
       gaps <- whole && length(seen) > 1L && any(diff(seen) > 1)
       unseen <- if (gaps) setdiff(seq(min(seen), max(seen)), seen)
       odd <- !whole && any(seen == trunc(seen))
+      codes_na <- seen[seen %in% c(-99, -98, -9, -8, -1, 77, 88, 96, 97, 98, 99, 777, 888, 999, 9999)]
+      rest <- setdiff(seen, codes_na)
+      suggest <- if (length(codes_na) > 0L && length(rest) > 1L && max(rest) < min(codes_na[codes_na > 0], Inf)) {
+        sprintf("levels = %s, missing_levels = %s", deparse_levels(rest),
+                if (length(codes_na) == 1L) format(codes_na) else paste(deparse(codes_na), collapse = ""))
+      } else {
+        sprintf("levels = %s", deparse_levels(seen))
+      }
       if (length(seen) > 11L || gaps || odd) {
         cli::cli_warn(c("The scale {scale_text(lv)} was read from the numbers seen{if (gaps) paste0(', which leave gaps (no ', paste(head_text(unseen), collapse = ', '), ')') else ''}{if (odd) ', some of them not whole' else ''}{if (length(seen) > 11L) paste0(' (', length(seen), ' distinct values)') else ''}.",
-                        "i" = "Give the scale with {.arg levels}, e.g. {.code levels = {deparse_levels(seen)}}, and declare codes that are not answers with {.arg missing_levels}."),
+                        "i" = "Give the scale with {.arg levels} and declare codes that are not answers with {.arg missing_levels}, e.g. {.code {suggest}}."),
                       class = "consensr_warning_scale")
       }
     } else {
@@ -1008,9 +1020,9 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
     key <- if (is.null(round)) ids else paste(level_text(ids), level_text(x[[round]]), sep = "\r")
     if (anyDuplicated(key)) {
       d <- which(duplicated(key))
-      rows_text <- paste(head_text(d), collapse = ", ")
+      rows_text <- paste0(if (length(d) > 1L) "rows " else "row ", paste(head_text(d), collapse = ", "))
       abort(c("Wide data must have one row per respondent{if (!is.null(round)) ' and round' else ''}.",
-              "x" = "Repeated: {.val {head_text(unique(level_text(ids[d])))}} (rows {rows_text}).",
+              "x" = "Repeated: {.val {head_text(unique(level_text(ids[d])))}} ({rows_text}).",
               "i" = if (is.null(round)) "Give {.arg round} if the rows are rounds of a Delphi."),
             call = call, class = "consensr_error_duplicate")
     }
@@ -1042,7 +1054,9 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
 }
 
 unclass_cols <- function(df) {
-  lapply(seq_along(df), function(j) df[[j]])
+  out <- lapply(seq_along(df), function(j) df[[j]])
+  names(out) <- names(df)
+  out
 }
 
 select_items <- function(x, items, call) {
@@ -1121,12 +1135,23 @@ rating_like <- function(x, cand, scale = NULL) {
   }, character(1))
   allna <- vapply(cand, function(col) all(is.na(x[[col]])), logical(1))
   tab <- table(kinds[!allna & kinds != "list"])
-  if (length(tab) <= 1L) {
-    # a list column stays a candidate item: reading it says what is wrong
-    return(list(items = cand, others = character()))
-  }
+  if (length(tab) == 0L) return(list(items = cand, others = character()))
   main <- names(tab)[which.max(tab)]
-  is_item <- kinds == main | allna
+  # a list column stays a candidate item: reading it says what is wrong
+  is_item <- kinds == main | allna | kinds == "list"
+  if (main == "coded") {
+    # factors: those with the levels most item columns share
+    sig <- vapply(cand, function(col) {
+      v <- x[[col]]
+      if (is_labelled(v)) paste(names(attr(v, "labels")), collapse = "\r") else
+        if (is.factor(v)) paste(base::levels(v), collapse = "\r") else ""
+    }, "")
+    counts <- sort(table(sig[kinds == "coded"]), decreasing = TRUE)
+    # a tie is no majority: every factor stays an item (and the scale error says which differ)
+    if (length(counts) == 1L || counts[[1L]] > counts[[2L]]) {
+      is_item <- (kinds == "coded" & sig == names(counts)[1L]) | allna | kinds == "list"
+    }
+  }
   list(items = cand[is_item], others = cand[!is_item])
 }
 

@@ -340,7 +340,7 @@ robustness_headline <- function(x, stable = 0.9) {
   items <- function(k) sprintf("%d item%s", k, if (k == 1L) "" else "s")
   what <- if (is.null(rule$opposite)) "consensus" else "consensus in"
   reached <- x$reached %in% TRUE
-  within <- if (!is.null(rule$by)) sprintf(" within every %s group", rule$by) else ""
+  within <- within_text(rule$by)
   if (identical(attr(x, "method"), "bootstrap")) {
     strat <- if (!is.null(rule$by)) sprintf(", stratified by %s", rule$by) else ""
     head <- sprintf("Bootstrap (B = %d%s): %d of %s reaching %s%s do so in >= %s of resampled panels",

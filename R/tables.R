@@ -93,7 +93,8 @@ table_ratings <- function(x, ..., levels = NULL, abbreviate = TRUE,
             "i" = "{.arg target} computes the consensus result that {.arg consensus} supplies."),
           call = call)
   }
-  ct <- tbl_counts(x, ..., levels = levels, call = call)
+  ct <- counts_source(x, ..., levels = levels, call = call)
+  if (!is.null(ct$result) && is.null(consensus) && is.null(target)) consensus <- ct$result
   r <- ct$ratings
   K <- length(r$levels)
   m <- nrow(r$items)
@@ -389,27 +390,6 @@ run_consensus <- function(r, target, threshold, call) {
       abort("Can't apply the consensus rule.", parent = e, call = call)
     }
   )
-}
-
-# Ratings of any accepted shape -> list(ratings, table) with the counts
-# summed over groups.  A tally made with `by` is read with its groups.
-tbl_counts <- function(x, ..., levels = NULL, call) {
-  if (inherits(x, c("consensr_consensus", "consensr_sensitivity"))) {
-    abort(c("{.arg x} must hold ratings or counts per level, not a {.cls {class(x)[1]}} result.",
-            "i" = "Give the ratings the result was computed from."), call = call)
-  }
-  r <- tryCatch(
-    as_ratings(x, ..., levels = levels),
-    error = function(e) abort("Can't read {.arg x} as ratings.", parent = e, call = call)
-  )
-  fun <- as.character(rlang::frame_call(call)[[1L]])
-  refuse_rounds(r, fun, call)
-  if (!is.null(r$by_data)) {
-    abort(c("{.fn {fun}} shows the whole panel; {.arg x} is grouped by {.field {r$by_data}}.",
-            "i" = "Ungroup it with {.fn dplyr::ungroup}, or filter one group."),
-          call = call, class = "consensr_error_by")
-  }
-  list(ratings = r, table = ratings_table(r, grouped = FALSE))
 }
 
 # The reached flags of a consensus() result, in the order of `items`.

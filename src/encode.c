@@ -524,6 +524,8 @@ SEXP ffi_read_long(SEXP row, SEXP n_row_, SEXP col, SEXP n_col_, SEXP rating,
   memset(o, 0, sizeof(int) * (size_t)((R_xlen_t)n_row * n_col));
   memset(INTEGER(counts), 0, sizeof(int) * (size_t)((R_xlen_t)K * n_col));
   int *pb = INTEGER(bad), *pd = INTEGER(dup);
+  memset(pb, 0, sizeof(int) * 10);
+  memset(pd, 0, sizeof(int) * 10);
   double n_bad = 0, n_dup = 0;
   int64_t n_nonans = 0;
   for (R_xlen_t i = 0; i < n; i++) {
@@ -682,6 +684,8 @@ SEXP ffi_read_long_keys(SEXP resp, SEXP item, SEXP item_levels, SEXP rating,
   memset(o, 0, sizeof(int) * (size_t)((R_xlen_t)n_row * n_col));
   memset(INTEGER(counts), 0, sizeof(int) * (size_t)((R_xlen_t)K * n_col));
   int *pb = INTEGER(bad), *pd = INTEGER(dup);
+  memset(pb, 0, sizeof(int) * 10);
+  memset(pd, 0, sizeof(int) * 10);
   double n_bad = 0, n_dup = 0;
   int64_t n_nonans = 0;
   /* pass 2: every key is known; fill the code matrix */

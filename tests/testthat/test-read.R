@@ -320,3 +320,53 @@ test_that("an absurd B is refused with its size", {
   expect_snapshot(error = TRUE, consensus_robustness(d, 2, 0.5, levels = 1:2, method = "bootstrap",
                                                      B = 2^31 - 1))
 })
+
+test_that("what a new user met: many bad values, repeated ids, text beside items", {
+  lik <- c("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
+  w <- data.frame(id = 1:12, Q1 = "Agree", Q2 = c(paste0("bad", 1:5), rep("Agree", 7)))
+  expect_snapshot(error = TRUE, as_ratings(w, levels = c("Disagree", "Neutral", "Agree")))
+  w2 <- data.frame(record_id = c(1, 2, 3, 3, 4), a = c(7, 8, 9, 9, 7), b = 1:5)
+  expect_snapshot(error = TRUE, consensus(w2, 7:9, 0.7, levels = 1:9))
+  set.seed(8)
+  w3 <- data.frame(record_id = sprintf("r%02d", 1:10),
+                   stakeholder = rep(c("Patients", "Clinicians"), 5),
+                   Q1 = sample(lik, 10, TRUE), Q2 = sample(lik, 10, TRUE),
+                   mood = sample(1:5, 10, TRUE))
+  w3$Q2[3] <- "Unable to score"
+  r <- as_ratings(w3, levels = lik, missing_levels = "Unable to score", quiet = TRUE)
+  expect_identical(r$items$item, c("Q1", "Q2"))
+  expect_identical(names(r$resp), c("respondent", "stakeholder", "mood"))
+  # numbers written as text sort as numbers
+  l <- data.frame(pid = rep(1:3, 2), oid = rep(c("a", "b"), each = 3),
+                  sc = c("8", "9", "2", "Unable to score", "10", "1"))
+  expect_snapshot(r <- as_ratings(l, respondent = "pid", item = "oid", rating = "sc",
+                                  missing_levels = "Unable to score"))
+  expect_identical(r$levels, c("1", "2", "8", "9", "10"))
+  # factor item columns beside a factor of another kind
+  f <- data.frame(id = 1:4, grp = factor(c("x", "y", "x", "y")),
+                  Q1 = factor(c("lo", "hi", "hi", "lo"), levels = c("lo", "hi")),
+                  Q2 = factor(c("hi", "hi", "lo", "lo"), levels = c("lo", "hi")))
+  r <- as_ratings(f, quiet = TRUE)
+  expect_identical(r$items$item, c("Q1", "Q2"))
+  expect_identical(names(r$resp), c("respondent", "grp"))
+  expect_snapshot(error = TRUE, as_ratings(f, items = c("grp", "Q1", "Q2")))
+  # codes that are not answers get a suggestion
+  expect_snapshot(r <- as_ratings(data.frame(id = 1:6, Q = c(1, 2, 3, 4, 5, 99))))
+})
+
+test_that("text rounds sort by their number; a table reads a consensus result", {
+  d <- data.frame(respondent = rep(1:3, 2), round = rep(c("R2", "R10"), each = 3),
+                  item = "Q", rating = c(1, 2, 2, 2, 2, 2))
+  res <- consensus(d, 2, 0.5, levels = 1:2, round = "round")
+  expect_identical(res$round, c("R2", "R10"))
+  res <- consensus(atmp_ratings, "Fundamental", 0.75,
+                   levels = c("Fundamental", "Ancillary", "Less Important"))
+  expect_identical(table_ratings(res)$consensus, res$reached)
+  expect_snapshot(error = TRUE, table_ratings(res[1:3, ]))
+})
+
+test_that("rand_ucla() warns when the ratings can't be on its 1-9 scale", {
+  d <- data.frame(respondent = rep(1:6, each = 2), item = rep(c("a", "b"), 6),
+                  rating = c(1, 2, 3, 4, 5, 5, 4, 3, 2, 1, 5, 4))
+  expect_snapshot(res <- rand_ucla(d))
+})

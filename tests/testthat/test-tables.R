@@ -209,7 +209,10 @@ test_that("table_ratings validates its arguments", {
   expect_error(table_ratings(pub, consensus = pub), "consensus")
   expect_error(table_ratings(pub, consensus = consensus(pub[1:9, ], "Fundamental")),
                "same items")
-  expect_error(table_ratings(consensus(pub, "Fundamental")), "ratings or counts")
+  # a consensus() result is read through its reference to the ratings
+  res <- consensus(pub, "Fundamental")
+  expect_identical(table_ratings(res)$consensus, table_ratings(pub, consensus = res)$consensus)
+  expect_error(table_ratings(res[1:3, ]), "unaltered")
   expect_error(table_ratings(pub, target = "Essential"), "consensus rule")
   expect_error(table_ratings(pub, target = "Fundamental", threshold = 75), "consensus rule")
   expect_error(table_ratings(list(1)), "as ratings")
