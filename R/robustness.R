@@ -296,12 +296,10 @@ rob_resample <- function(panel, rule, B, chunks = 50L, progress = FALSE) {
   list(prop = prop, status = status)
 }
 
-# Percentile interval per row with stats::quantile(type = 7), NA rows dropped.
+# Percentile interval per row, as stats::quantile(type = 7, na.rm = TRUE)
+# computes it (in C: one sort per item).
 rob_quantiles <- function(prop, probs) {
-  q <- vapply(seq_len(nrow(prop)), function(j) {
-    stats::quantile(prop[j, ], probs, type = 7, na.rm = TRUE, names = FALSE)
-  }, numeric(length(probs)))
-  matrix(q, nrow = length(probs))
+  .Call(ffi_row_quantiles, prop, as.double(probs))
 }
 
 rob_bootstrap <- function(r, rule, panel, B, conf_level, progress) {

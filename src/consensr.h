@@ -24,6 +24,7 @@ SEXP ffi_agreement(SEXP counts, SEXP n_level, SEXP raters, SEXP listwise,
 SEXP ffi_read_wide(SEXP cols, SEXP maps, SEXP lv_num, SEXP lv_chr, SEXP n_scale,
                    SEXP names, SEXP identity);
 SEXP ffi_cbind(SEXP cols, SEXP names);
+SEXP ffi_row_quantiles(SEXP x, SEXP probs);
 SEXP ffi_read_long_keys(SEXP resp, SEXP item, SEXP item_levels, SEXP rating,
                         SEXP map, SEXP lv_num, SEXP lv_chr, SEXP n_scale);
 SEXP ffi_read_long(SEXP row, SEXP n_row, SEXP col, SEXP n_col, SEXP rating,

@@ -12,6 +12,7 @@ static const R_CallMethodDef call_methods[] = {
     {"ffi_agreement", (DL_FUNC)&ffi_agreement, 7},
     {"ffi_read_wide", (DL_FUNC)&ffi_read_wide, 7},
     {"ffi_cbind", (DL_FUNC)&ffi_cbind, 2},
+    {"ffi_row_quantiles", (DL_FUNC)&ffi_row_quantiles, 2},
     {"ffi_read_long_keys", (DL_FUNC)&ffi_read_long_keys, 8},
     {"ffi_read_long", (DL_FUNC)&ffi_read_long, 9},
     {"ffi_key", (DL_FUNC)&ffi_key, 1},

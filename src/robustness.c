@@ -165,3 +165,47 @@ SEXP ffi_bootstrap(SEXP cls, SEXP n_resp, SEXP group, SEXP n_group,
   UNPROTECT(10);
   return out;
 }
+
+/* Percentile intervals of the bootstrap: per row of `x` (items x B
+ * shares), the quantiles `probs` as stats::quantile(type = 7, na.rm = TRUE)
+ * computes them (NA for a row with no value).  Returns a
+ * length(probs) x nrow matrix. */
+SEXP ffi_row_quantiles(SEXP x, SEXP probs) {
+  if (TYPEOF(x) != REALSXP || !Rf_isMatrix(x)) Rf_error("`x` must be a double matrix");
+  if (TYPEOF(probs) != REALSXP) Rf_error("`probs` must be a double vector");
+  R_xlen_t m = Rf_nrows(x), B = Rf_ncols(x), np = XLENGTH(probs);
+  const double *p = REAL_RO(probs);
+  for (R_xlen_t k = 0; k < np; k++) {
+    if (!(p[k] >= 0 && p[k] <= 1)) Rf_error("`probs` must be in [0, 1]");
+  }
+  SEXP out = PROTECT(Rf_allocMatrix(REALSXP, (int)np, (int)m));
+  double *o = REAL(out);
+  double *v = (double *)R_alloc(B > 0 ? B : 1, sizeof(double));
+  const double *px = REAL_RO(x);
+  for (R_xlen_t j = 0; j < m; j++) {
+    R_xlen_t n = 0;
+    for (R_xlen_t b = 0; b < B; b++) {
+      double val = px[j + b * m];
+      if (!ISNAN(val)) v[n++] = val;
+    }
+    if (n == 0) {
+      for (R_xlen_t k = 0; k < np; k++) o[k + j * np] = NA_REAL;
+      continue;
+    }
+    R_qsort(v, 1, (size_t)n);
+    for (R_xlen_t k = 0; k < np; k++) {
+      double index = 1 + (double)(n - 1) * p[k];
+      double lo = floor(index), hi = ceil(index);
+      double qs = v[(R_xlen_t)lo - 1];
+      double xhi = v[(R_xlen_t)hi - 1];
+      if (index > lo && xhi != qs) {
+        double h = index - lo;
+        qs = (1 - h) * qs + h * xhi;
+      }
+      o[k + j * np] = qs;
+    }
+    if ((j & 63) == 63) R_CheckUserInterrupt();
+  }
+  UNPROTECT(1);
+  return out;
+}

@@ -438,3 +438,21 @@ test_that("plot_robustness_data() holds the plotted values", {
                                             respondent = "id", levels = 1:3))
   expect_no_error(ggplot2::ggplot_build(p))
 })
+
+test_that("the percentile intervals in C equal stats::quantile(type = 7)", {
+  set.seed(12)
+  for (trial in 1:100) {
+    m <- sample(0:6, 1)
+    B <- sample(c(1:5, 200), 1)
+    x <- matrix(sample(c(0:10 / 10, NA), m * B, TRUE), m, B)
+    if (m > 1) x[1, ] <- NA
+    probs <- c(runif(2), 0, 1, 0.5)
+    ref <- vapply(seq_len(m), function(j) {
+      stats::quantile(x[j, ], probs, type = 7, na.rm = TRUE, names = FALSE)
+    }, numeric(length(probs)))
+    expect_identical(.Call(consensr:::ffi_row_quantiles, x, probs),
+                     matrix(ref, nrow = length(probs)))
+  }
+  expect_error(.Call(consensr:::ffi_row_quantiles, 1:3, 0.5), "double matrix")
+  expect_error(.Call(consensr:::ffi_row_quantiles, matrix(0.5), 2), "probs")
+})
