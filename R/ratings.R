@@ -489,6 +489,7 @@ check_levels <- function(levels, call = rlang::caller_env()) {
 level_text <- function(v) {
   if (is.factor(v)) return(as.character(v))
   if (!is.numeric(v)) return(as.character(v))
+  if (is.integer(v)) return(as.character(v)) # exact, and fast
   out <- as.character(v)
   whole <- !is.na(v) & is.finite(v) & v == trunc(v) & abs(v) < 1e15
   out[whole] <- formatC(v[whole], format = "f", digits = 0)

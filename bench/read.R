@@ -88,6 +88,31 @@ for (kind in c("character", "double", "factor")) {
   long_rows[[kind]] <- show(med(exprs), "consensr / other")
 }
 
+# ---- bootstrap: 1,000 x 200 wide data frame, B = 10,000 ---------------------
+boot_rows <- NULL
+if (has("boot")) {
+  set.seed(3)
+  bm <- matrix(sample.int(3L, 1000 * 200, TRUE, prob = c(0.6, 0.3, 0.1)), 1000, 200)
+  bm[sample.int(length(bm), length(bm) %/% 20)] <- NA
+  bdf <- as.data.frame(bm)
+  stat <- function(dd, i) {
+    s <- dd[i, , drop = FALSE]
+    colSums(s == 1L, na.rm = TRUE) / colSums(!is.na(s))
+  }
+  cat("bootstrap: 1,000 x 200 wide data frame, B = 10,000 (consensr also computes\n",
+      "  the percentile intervals and the share of panels reaching consensus)\n", sep = "")
+  res_c <- bench::mark(consensus_robustness(bdf, 1, 0.75, levels = 1:3, method = "bootstrap",
+                                            B = 10000, progress = FALSE),
+                       iterations = 3L, check = FALSE, filter_gc = FALSE)
+  res_b <- bench::mark(boot::boot(bm, stat, R = 10000), iterations = 1L, check = FALSE,
+                       filter_gc = FALSE)
+  boot_rows <- data.frame(case = c("consensr consensus_robustness(df, bootstrap, B = 1e4)",
+                                   "boot::boot(matrix, R statistic, R = 1e4)"),
+                          seconds = c(as.numeric(res_c$median), as.numeric(res_b$median)),
+                          mem_alloc_MB = round(c(as.numeric(res_c$mem_alloc), as.numeric(res_b$mem_alloc)) / 2^20, 1))
+  boot_rows <- show(boot_rows, "consensr / other")
+}
+
 cat("## Targets (issue: read ratings once)\n")
 w <- wide$seconds
 cat(sprintf("wide: consensr vs matrixStats::colTabulates: %.1fx faster (target >= 15x)\n", w[2] / w[1]))
@@ -96,4 +121,9 @@ for (kind in names(long_rows)) {
   t <- long_rows[[kind]]$seconds
   cat(sprintf("long [%s]: consensr %.2f s, fastest other %.2f s: %.2fx (target <= 1)\n",
               kind, t[1], min(t[-1]), t[1] / min(t[-1])))
+}
+if (!is.null(boot_rows)) {
+  t <- boot_rows$seconds
+  cat(sprintf("bootstrap: consensr %.2f s, boot::boot %.2f s: %.1fx faster (target >= 30x)\n",
+              t[1], t[2], t[2] / t[1]))
 }
