@@ -64,7 +64,7 @@ head_text <- function(x, n = 5L) {
 # Functions without `by`: a `by` given in `...` is refused, never ignored.
 refuse_by <- function(..., fun, call, x = NULL) {
   if ("by" %in% names(list(...)) || length(group_vars_of(x)) > 0L) {
-    abort(c("{.fn {fun}} can't analyse groups: {.arg by} is not one of its arguments.",
+    abort(c("{.fn {fun}} can't analyse groups: {.arg by} is not one of its arguments{if (length(group_vars_of(x))) ' (and {.arg x} is a grouped tibble)' else ''}.",
             "i" = "Subset the ratings to one group, or use {.fn consensus} or {.fn compare_groups} with {.arg by}."),
           call = call, class = "consensr_error_by")
   }

@@ -380,6 +380,7 @@ rounds_plain_df <- function(x) {
 round_stability <- function(x, round = "round", from = NULL, to = NULL, ...,
                             test = c("bowker", "chisq"), conf_level = 0.95) {
   call <- rlang::current_env()
+  refuse_by(..., fun = "round_stability", call = call, x = x)
   test <- rlang::arg_match(test, error_call = call)
   if (!is.numeric(conf_level) || length(conf_level) != 1L || is.na(conf_level) ||
       conf_level <= 0 || conf_level >= 1) {
@@ -626,6 +627,7 @@ print.consensr_stability <- function(x, ...) {
 #' @export
 attrition <- function(x, round = "round", invited = NULL, ...) {
   call <- rlang::current_env()
+  refuse_by(..., fun = "attrition", call = call, x = x)
   p <- rounds_prepare(x, round, list(...), call, codes = TRUE)
   R <- length(p$rounds)
   panel <- lapply(p$ratings, rounds_panel)

@@ -3,6 +3,8 @@
 # A consensus() result keeps a reference to the ratings it was computed
 # from (attribute "ratings"), so nothing is read again.
 counts_source <- function(x, ..., levels = NULL, call) {
+  fun <- as.character(rlang::frame_call(call)[[1L]])
+  refuse_by(..., fun = fun, call = call)
   result <- NULL
   if (inherits(x, "consensr_consensus")) {
     r <- attr(x, "ratings")
@@ -23,7 +25,6 @@ counts_source <- function(x, ..., levels = NULL, call) {
       error = function(e) abort("Can't read {.arg x} as ratings.", parent = e, call = call)
     )
   }
-  fun <- as.character(rlang::frame_call(call)[[1L]])
   refuse_rounds(if (is.null(result)) r else result, fun, call)
   if (isTRUE(r$grouped_df) && is.null(result)) {
     abort(c("{.fn {fun}} shows the whole panel; {.arg x} is grouped by {.field {r$by_data}}.",

@@ -370,3 +370,17 @@ test_that("rand_ucla() warns when the ratings can't be on its 1-9 scale", {
                   rating = c(1, 2, 3, 4, 5, 5, 4, 3, 2, 1, 5, 4))
   expect_snapshot(res <- rand_ucla(d))
 })
+
+test_that("by is honoured or refused, never ignored", {
+  d <- data.frame(respondent = rep(1:4, 4), round = rep(1:2, each = 8),
+                  item = rep(rep(c("a", "b"), each = 4), 2),
+                  rating = c(1, 2, 2, 2, 1, 1, 2, 2, 2, 2, 2, 2, 1, 2, 2, 1),
+                  g = rep(c("x", "y"), 8))
+  expect_snapshot(error = TRUE, attrition(d, levels = 1:2, by = "g"))
+  expect_snapshot(error = TRUE, round_stability(d, levels = 1:2, by = "g"))
+  expect_snapshot(error = TRUE, table_ratings(d[d$round == 1, ], levels = 1:2, by = "g"))
+  expect_snapshot(error = TRUE, rand_ucla(d, by = "g"))
+  # honoured: per group within each round
+  res <- consensus(d, 2, 0.5, levels = 1:2, by = "g", round = "round")
+  expect_identical(nrow(consensus_groups(res)), 8L)
+})
