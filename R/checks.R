@@ -75,8 +75,11 @@ refuse_by <- function(..., fun, call, x = NULL) {
 refuse_rounds <- function(x, fun, call) {
   round <- if (inherits(x, "consensr_ratings")) x$round else attr(x, "round")
   if (is.null(round)) return(invisible())
+  first <- if (inherits(x, "consensr_ratings")) ratings_round_values(x)$labels[1L] else x[[round]][1L]
+  example <- sprintf("subset(x, %s == %s)", round,
+                     if (is.numeric(first)) format(first) else encodeString(as.character(first), quote = '"'))
   abort(c("{.fn {fun}} shows one round at a time; the data hold several rounds ({.field {round}}).",
-          "i" = "Subset one round first, e.g. {.code subset(x, {round} == 1)}."),
+          "i" = "Subset one round first, e.g. {.code {example}}."),
         call = call, class = "consensr_error_round")
 }
 
@@ -90,4 +93,10 @@ within_text <- function(by) {
   if (is.null(by)) return("")
   if (tolower(by) %in% c("group", "groups")) return(" within every group")
   sprintf(" within every %s group", by)
+}
+
+# "round 1", or "Round 1" when the round's value already says it.
+round_label <- function(name, value) {
+  value <- as.character(value)
+  if (startsWith(tolower(value), tolower(name))) value else paste(name, value)
 }

@@ -85,6 +85,8 @@ consensus <- function(x, target, threshold = 0.75, opposite = NULL,
                       opposite_threshold = NULL, by = NULL, strict = FALSE,
                       ..., round = NULL) {
   call <- rlang::current_env()
+  # the rule's numbers are checked before the data are read (and reported)
+  as_fraction(threshold, "threshold", call = call)
   r <- as_ratings(x, ..., by = by, round = round)
   by <- analysis_by(r, by)
   if (!is.null(r$round)) {
@@ -315,7 +317,7 @@ consensus_headline <- function(x) {
       part <- x[key == k, , drop = FALSE]
       attr(part, "round") <- NULL
       h <- consensus_headline(part)
-      c(paste0(round, " ", k, ": ", h[1L]), h[-1L])
+      c(paste0(round_label(round, k), ": ", h[1L]), h[-1L])
     })
     return(unlist(lines))
   }

@@ -144,7 +144,7 @@ print_by_round <- function(x, ...) {
   parts <- attr(x, "by_round")
   if (is.null(parts)) return(FALSE)
   for (k in names(parts)) {
-    cat(attr(x, "round"), " ", k, ":\n", sep = "")
+    cat(round_label(attr(x, "round"), k), ":\n", sep = "")
     print(parts[[k]], ...)
   }
   TRUE

@@ -190,6 +190,7 @@ as_ratings.data.frame <- function(x, ..., respondent = "respondent",
   absent <- named[given & !named %in% names(x)]
   if (length(absent) > 0L) {
     abort(c("{.arg x} has no column {.field {absent}} (given as {.arg {names(absent)}}).",
+            "i" = did_you_mean(absent[[1L]], names(x)),
             "i" = "Its columns are {.field {names(x)}}."),
           call = call, class = "consensr_error_column")
   }
@@ -197,6 +198,7 @@ as_ratings.data.frame <- function(x, ..., respondent = "respondent",
     col <- get(arg)
     if (!is.null(col) && !col %in% names(x)) {
       abort(c("{.arg x} has no column {.field {col}} (given as {.arg {arg}}).",
+              "i" = did_you_mean(col, names(x)),
               "i" = "Its columns are {.field {names(x)}}."),
             call = call, class = "consensr_error_column")
     }
@@ -273,7 +275,8 @@ as_ratings.matrix <- function(x, ..., levels = NULL, missing_levels = NULL,
   r <- new_ratings(scale, data.frame(item = cols, stringsAsFactors = FALSE),
                    codes = enc$codes, resp = data.frame(respondent = ids, stringsAsFactors = FALSE),
                    nonanswer = enc$nonanswer, tally0 = enc$counts, format = "matrix")
-  notes <- c(sprintf("Read %s from a matrix", items_note(cols)), notes, scale$note)
+  notes <- c(sprintf("Read %s from a matrix", items_note(cols)), notes, scale$note,
+             if (enc$blank > 0) blank_note(enc$blank))
   if (!quiet) say_read(notes)
   r
 }
@@ -457,6 +460,11 @@ new_scale_args <- function(levels, missing_levels, call) {
             call = call, class = "consensr_error_argument")
     }
     miss <- unique(level_text(missing_levels))
+    if (any(grepl("^\\s*$", miss))) {
+      abort(c("{.arg missing_levels} can't hold an empty string.",
+              "i" = "Empty text cells are read as not rated (like {.code NA}): the panellist gave no answer."),
+            call = call, class = "consensr_error_argument")
+    }
     both <- intersect(miss, lv)
     if (length(both) > 0L) {
       abort("{.arg missing_levels} can't also be levels of the scale: {.val {both}}.",
@@ -588,11 +596,23 @@ resolve_scale <- function(scale, values, call, numeric_sort = TRUE,
       }
     } else {
       seen <- unique(unlist(lapply(values, function(v) {
-        v <- as.character(v)
-        unique(v[!is.na(v)])
+        v <- as.character(unique(v))
+        v[!is.na(v) & !grepl("^\\s*$", v)]
       })))
       seen <- setdiff(seen, scale$missing)
       as_num <- suppressWarnings(as.double(seen))
+      if (any(is.na(as_num)) && any(!is.na(as_num))) {
+        txt <- seen[is.na(as_num)]
+        nums <- level_text(sort(as_num[!is.na(as_num)]))
+        show <- function(v) paste(c(encodeString(utils::head(v, 4L), quote = '"'),
+                                    if (length(v) > 4L) "..."), collapse = ", ")
+        nums_text <- show(nums)
+        txt_text <- show(txt)
+        abort(c("The ratings mix numbers ({nums_text}) and text ({txt_text}), so the scale is unknown.",
+                "i" = "Give the scale with {.arg levels} and declare answers that are not on it with {.arg missing_levels}, e.g. {.code levels = 1:9, missing_levels = \"Unable to score\"}.",
+                "i" = "A text column that is not an item (e.g. a stakeholder group) is left out when {.arg levels} is given, or name the items with {.arg items}."),
+              call = call, class = "consensr_error_scale")
+      }
       if (length(seen) > 0L && !anyNA(as_num)) {
         lv <- check_levels(seen[order(as_num)], call = call)
         note <- sprintf("scale %s from the numbers (written as text)", scale_text(lv))
@@ -683,15 +703,21 @@ encode_wide <- function(cols, scale, where, call, names = colnames(cols)) {
     found <- unlist(lapply(bad, function(j) {
       v <- if (is.matrix(data)) data[, j] else data[[j]]
       codes <- .Call(ffi_encode, v, if (is.matrix(data)) NULL else maps[[j]], scale$num, scale$all)
-      rows <- utils::head(which(!is.na(codes) & codes == 0L), 5L)
+      all_rows <- which(!is.na(codes) & codes == 0L)
+      rows <- utils::head(all_rows, 5L)
       vals <- level_text(if (is.factor(v)) as.character(v[rows]) else v[rows])
-      sprintf("%s at %s", encodeString(vals, quote = "\""), where(j, rows))
+      out <- sprintf("%s at %s", encodeString(vals, quote = "\""), where(j, rows))
+      if (length(all_rows) > length(rows)) {
+        out <- c(out, sprintf("%d more in column %s", length(all_rows) - length(rows),
+                              if (is.matrix(data)) j else names[j]))
+      }
+      out
     }))
     rating_error(found, scale, call)
   }
   list(codes = res[[1L]], counts = res[[2L]],
        nonanswer = nonanswer(res[[3L]], res[[4L]]),
-       cols = if (identity) data)
+       cols = if (identity) data, blank = res[[6L]])
 }
 
 # The code matrix made (see `$.consensr_ratings`), for repeated use.
@@ -726,8 +752,18 @@ rating_error <- function(found, scale, call) {
   hint <- if (length(scale$missing) == 0L) {
     "Declare answers that are not on the scale (e.g. {.val Unable to score}, {.val 99}) with {.arg missing_levels}."
   }
+  # a value that differs from a level or non-answer only in case
+  vals <- sub('^"(.*)" at .*$', "\\1", found)
+  near <- c(scale$levels, scale$missing)
+  case <- near[match(tolower(vals), tolower(near), nomatch = 0L)]
+  if (length(case) > 0L) {
+    hint <- sprintf("%s differs only in case from the declared %s.",
+                    encodeString(vals[tolower(vals) %in% tolower(near)][1L], quote = '"'),
+                    encodeString(case[1L], quote = '"'))
+    hint <- gsub("([{}])", "\\1\\1", hint)
+  }
   abort(c("Ratings must be one of the levels {.val {scale$levels}}{if (length(scale$missing)) ' or a declared non-answer' else ''}.",
-          "x" = "Found {head_text(found)}.",
+          "x" = "Found {paste(found, collapse = ', ')}.",
           "i" = hint),
         call = call, class = "consensr_error_rating")
 }
@@ -795,11 +831,12 @@ ratings_long <- function(x, respondent, item, rating, scale, item_data, round,
     rows <- res[[5L]][seq_len(min(res[[6L]], 10))]
     v <- x[[rating]][rows]
     found <- sprintf("%s at row %d", encodeString(level_text(v), quote = "\""), rows)
-    if (res[[6L]] > length(rows)) found <- c(found, sprintf("... (%s in all)", res[[6L]]))
+    if (res[[6L]] > length(rows)) found <- c(found, sprintf("%s more", format(res[[6L]] - length(rows), big.mark = ",")))
     rating_error(found, scale, call)
   }
   tally0 <- res[[2L]]
   na <- nonanswer(res[[3L]], res[[4L]])
+  n_blank <- res[[11L]]
   codes <- res[[1L]]
   rm(res) # the code matrix is then referenced once: named in place
   dimnames(codes) <- list(NULL, keys)
@@ -817,8 +854,12 @@ ratings_long <- function(x, respondent, item, rating, scale, item_data, round,
   r <- new_ratings(scale, items$items, codes = codes, resp = resp,
                    nonanswer = na, tally0 = tally0, format = "long")
   r$varying <- setdiff(others, resp_cols)
-  r$notes <- c(scale$note, items$note)
+  r$notes <- c(scale$note, items$note, if (n_blank > 0) blank_note(n_blank))
   r
+}
+
+blank_note <- function(n) {
+  sprintf("%s empty text cell%s read as not rated", format(n, big.mark = ","), if (n == 1) "" else "s")
 }
 
 # A key column as the C coder reads it (a factor by its integer codes).
@@ -1022,8 +1063,12 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
     if (anyDuplicated(key)) {
       d <- which(duplicated(key))
       rows_text <- paste0(if (length(d) > 1L) "rows " else "row ", paste(head_text(d), collapse = ", "))
+      dup_ids <- unique(level_text(ids[d]))
+      ids_text <- paste(c(encodeString(utils::head(dup_ids, 5L), quote = '"'),
+                          if (length(dup_ids) > 5L) sprintf("%d more", length(dup_ids) - 5L)),
+                        collapse = ", ")
       abort(c("Wide data must have one row per respondent{if (!is.null(round)) ' and round' else ''}.",
-              "x" = "Repeated: {.val {head_text(unique(level_text(ids[d])))}} ({rows_text}).",
+              "x" = "Repeated: {ids_text} ({rows_text}).",
               "i" = if (is.null(round)) "Give {.arg round} if the rows are rounds of a Delphi."),
             call = call, class = "consensr_error_duplicate")
     }
@@ -1033,8 +1078,9 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
     notes <- c(notes, "respondents numbered by row (no id column)")
   }
   if (length(person_cols) > 0L && is.null(items)) {
-    notes <- c(notes, sprintf("respondent column%s %s", if (length(person_cols) > 1L) "s" else "",
-                              paste0("`", person_cols, "`", collapse = ", ")))
+    notes <- c(notes, sprintf("kept %s as respondent-level column%s (not items)",
+                              paste0("`", person_cols, "`", collapse = ", "),
+                              if (length(person_cols) > 1L) "s" else ""))
   }
   scale <- resolve_scale(scale, unclass_cols(x[cols]), call)
   enc <- encode_wide(x[cols], scale, function(j, i) sprintf("column %s, row %s", cols[j], i), call)
@@ -1050,6 +1096,7 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
                    nonanswer = enc$nonanswer, tally0 = enc$counts,
                    format = "wide")
   r$cols <- enc$cols
+  if (enc$blank > 0) notes <- c(notes, blank_note(enc$blank))
   r$notes <- c(notes, scale$note)
   r
 }
@@ -1123,7 +1170,7 @@ rating_like <- function(x, cand, scale = NULL) {
     holds <- vapply(cand, function(col) {
       v <- x[[col]]
       if (!is.atomic(v) || is.null(v) || is.complex(v) || is.raw(v)) return(FALSE)
-      if (all(is.na(v))) return(TRUE)
+      if (all(is.na(v) | (is.character(v) & grepl("^\\s*$", v)))) return(TRUE)
       v <- column_data(v, NULL, col)
       codes <- .Call(ffi_encode, v, if (is.factor(v)) match(base::levels(v), all_lv, nomatch = 0L), num, all_lv)
       any(!is.na(codes) & codes > 0L)
@@ -1207,7 +1254,7 @@ ratings_counts <- function(x, item, scale, item_data, round, call) {
   scale <- resolve_scale(scale, list(lvv), call)
   data <- column_data(lvv, call, "column {.field level}")
   li <- .Call(ffi_encode, data, column_map(data, scale), scale$num, scale$all)
-  bad <- which(li == 0L)
+  bad <- which(is.na(li) | li == 0L)
   if (length(bad) > 0L) {
     rating_error(sprintf("%s at row %d", encodeString(level_text(lvv[bad]), quote = "\""), bad),
                  scale, call)
@@ -1400,4 +1447,13 @@ ratings_groups <- function(r) {
   if (!is.null(r$group)) return(base::levels(r$group))
   v <- r$strata[[r$by]]
   if (is.factor(v)) base::levels(droplevels(v)) else as.character(sort(unique(v)))
+}
+
+# "Did you mean `Stakeholder`?" for a misspelt column name, else NULL.
+did_you_mean <- function(x, choices) {
+  if (length(choices) == 0L) return(NULL)
+  d <- utils::adist(tolower(x), tolower(choices))[1L, ]
+  best <- which(d == min(d))[1L]
+  if (d[best] > max(2, nchar(x) %/% 4)) return(NULL)
+  sprintf("Did you mean `%s`?", choices[best])
 }

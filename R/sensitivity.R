@@ -164,7 +164,7 @@ format.consensr_sensitivity <- function(x, ...) {
       part <- x
       part$round <- NULL
       part$summary <- x$summary[key == k, , drop = FALSE]
-      c(paste0(x$round, " ", k, ":"), format(part, ...))
+      c(paste0(round_label(x$round, k), ":"), format(part, ...))
     })))
   }
   s <- x$summary

@@ -27,7 +27,11 @@ typedef struct {
   uintptr_t *ckey;
   int *cval;
   R_xlen_t csize, cused;
+  /* blank text ("", "  ") is read as NA and counted */
+  double n_blank;
 } coder;
+
+#define CODE_BLANK (NA_INTEGER + 1)
 
 static int code_num(const coder *cd, double v) {
   if (ISNAN(v)) return NA_INTEGER;
@@ -49,7 +53,16 @@ static inline R_xlen_t hash_u64(uint64_t k, R_xlen_t mask) {
   return (R_xlen_t)(k & (uint64_t)mask);
 }
 
+static int is_blank(SEXP s) {
+  const char *c = CHAR(s);
+  for (; *c; c++) {
+    if (*c != ' ' && *c != '\t' && *c != '\r' && *c != '\n') return 0;
+  }
+  return 1;
+}
+
 static int code_chr_slow(const coder *cd, SEXP s) {
+  if (is_blank(s)) return CODE_BLANK;
   if (cd->lv_chr == R_NilValue) return 0;
   R_xlen_t L = XLENGTH(cd->lv_chr);
   for (R_xlen_t l = 0; l < L; l++) {
@@ -65,16 +78,24 @@ static int code_chr(coder *cd, SEXP s) {
   R_xlen_t mask = cd->csize - 1;
   R_xlen_t h = hash_u64((uint64_t)key, mask);
   while (cd->ckey[h] != 0) {
-    if (cd->ckey[h] == key) return cd->cval[h];
+    if (cd->ckey[h] == key) {
+      int v = cd->cval[h];
+      if (v == CODE_BLANK) {
+        cd->n_blank++;
+        return NA_INTEGER;
+      }
+      return v;
+    }
     h = (h + 1) & mask;
   }
   int v = code_chr_slow(cd, s);
+  if (v == CODE_BLANK) cd->n_blank++;
   if (cd->cused * 2 < cd->csize) { /* cache only while it stays sparse */
     cd->ckey[h] = key;
     cd->cval[h] = v;
     cd->cused++;
   }
-  return v;
+  return v == CODE_BLANK ? NA_INTEGER : v;
 }
 
 static void coder_init(coder *cd, SEXP lv_num, SEXP lv_chr) {
@@ -322,12 +343,13 @@ SEXP ffi_read_wide(SEXP cols, SEXP maps, SEXP lv_num, SEXP lv_chr, SEXP n_scale,
     Rf_setAttrib(codes, R_DimNamesSymbol, dn);
     UNPROTECT(1);
   }
-  SEXP out = PROTECT(Rf_allocVector(VECSXP, 5));
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 6));
   SET_VECTOR_ELT(out, 0, codes);
   SET_VECTOR_ELT(out, 1, counts);
   SET_VECTOR_ELT(out, 2, VECTOR_ELT(na, 0));
   SET_VECTOR_ELT(out, 3, VECTOR_ELT(na, 1));
   SET_VECTOR_ELT(out, 4, bad);
+  SET_VECTOR_ELT(out, 5, Rf_ScalarReal(cd.n_blank));
   UNPROTECT(5);
   return out;
 }
@@ -549,7 +571,7 @@ SEXP ffi_read_long(SEXP row, SEXP n_row_, SEXP col, SEXP n_col_, SEXP rating,
     if ((i & 0xFFFFF) == 0xFFFFF) R_CheckUserInterrupt();
   }
   SEXP na = PROTECT(finish_codes(codes, n_row, n_col, K, n_nonans, INTEGER(counts)));
-  SEXP out = PROTECT(Rf_allocVector(VECSXP, 8));
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 11));
   SET_VECTOR_ELT(out, 0, codes);
   SET_VECTOR_ELT(out, 1, counts);
   SET_VECTOR_ELT(out, 2, VECTOR_ELT(na, 0));
@@ -558,6 +580,7 @@ SEXP ffi_read_long(SEXP row, SEXP n_row_, SEXP col, SEXP n_col_, SEXP rating,
   SET_VECTOR_ELT(out, 5, Rf_ScalarReal(n_bad));
   SET_VECTOR_ELT(out, 6, dup);
   SET_VECTOR_ELT(out, 7, Rf_ScalarReal(n_dup));
+  SET_VECTOR_ELT(out, 10, Rf_ScalarReal(cd.n_blank));
   UNPROTECT(6);
   return out;
 }
@@ -716,7 +739,7 @@ SEXP ffi_read_long_keys(SEXP resp, SEXP item, SEXP item_levels, SEXP rating,
   keyer_free(&kr);
   keyer_free(&ki);
   SEXP na = PROTECT(finish_codes(codes, n_row, n_col, K, n_nonans, INTEGER(counts)));
-  SEXP out = PROTECT(Rf_allocVector(VECSXP, 10));
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 11));
   SET_VECTOR_ELT(out, 0, codes);
   SET_VECTOR_ELT(out, 1, counts);
   SET_VECTOR_ELT(out, 2, VECTOR_ELT(na, 0));
@@ -727,6 +750,7 @@ SEXP ffi_read_long_keys(SEXP resp, SEXP item, SEXP item_levels, SEXP rating,
   SET_VECTOR_ELT(out, 7, Rf_ScalarReal(n_dup));
   SET_VECTOR_ELT(out, 8, rfirst);
   SET_VECTOR_ELT(out, 9, ifirst);
+  SET_VECTOR_ELT(out, 10, Rf_ScalarReal(cd.n_blank));
   UNPROTECT(8);
   return out;
 }

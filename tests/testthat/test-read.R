@@ -384,3 +384,42 @@ test_that("by is honoured or refused, never ignored", {
   res <- consensus(d, 2, 0.5, levels = 1:2, by = "g", round = "round")
   expect_identical(nrow(consensus_groups(res)), 8L)
 })
+
+test_that("a survey export read as text: blanks, non-answers, mixed columns", {
+  set.seed(21)
+  n <- 12
+  w <- data.frame(ParticipantID = sprintf("P%03d", 1:n),
+                  Stakeholder = rep(c("Patient", "Clinician", "Researcher"), 4),
+                  `Pain intensity` = as.character(sample(1:9, n, TRUE)),
+                  Fatigue = as.character(sample(1:9, n, TRUE)),
+                  Sleep = "", check.names = FALSE, stringsAsFactors = FALSE)
+  w$`Pain intensity`[c(2, 5)] <- c("", "Unable to score")
+  w$Fatigue[3] <- "  "
+  # without levels: numbers and text mixed is an error that says what to give
+  expect_snapshot(error = TRUE, as_ratings(w))
+  # with levels: blanks are not rated (and said), the all-blank item stays an item
+  expect_snapshot(r <- as_ratings(w, levels = 1:9, missing_levels = "Unable to score"))
+  expect_identical(r$items$item, c("Pain intensity", "Fatigue", "Sleep"))
+  res <- consensus(r, 7:9, 0.7)
+  expect_identical(res$n, c(10L, 11L, 0L))
+  expect_identical(res$n_missing_level, c(1L, 0L, 0L))
+  expect_snapshot(error = TRUE, as_ratings(w, levels = 1:9, missing_levels = c("Unable to score", "")))
+  # a non-answer declared in another case
+  expect_snapshot(error = TRUE, as_ratings(w, levels = 1:9, missing_levels = "Unable to Score"))
+  # many bad values: the total is given per column
+  w2 <- w
+  w2$Fatigue[1:8] <- "x"
+  expect_snapshot(error = TRUE, as_ratings(w2, levels = 1:9, missing_levels = "Unable to score"))
+  # a misspelt by gets a suggestion; the threshold is checked before reading
+  expect_snapshot(error = TRUE, consensus(w, 7:9, 0.7, levels = 1:9, missing_levels = "Unable to score",
+                                         by = "stakeholders"))
+  expect_snapshot(error = TRUE, consensus(w, 7:9, 70, levels = 1:9, missing_levels = "Unable to score"))
+})
+
+test_that("rounds named like their column print once; subset hints use a real value", {
+  d <- data.frame(respondent = rep(1:3, 2), Round = rep(c("Round 1", "Round 2"), each = 3),
+                  item = "Q", rating = c(1, 2, 2, 2, 2, 2))
+  res <- consensus(d, 2, 0.5, levels = 1:2, round = "Round")
+  expect_snapshot(print(res))
+  expect_snapshot(error = TRUE, table_ratings(d, levels = 1:2, round = "Round"))
+})
