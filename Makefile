@@ -2,6 +2,7 @@
 # bad-input checks of the C core.  Not part of the package (.Rbuildignore).
 #
 #   make bench       bench/bench.R against a fresh install (see bench/README.md)
+#   make bench-read  bench/read.R: reading and tallying from the user's data frame
 #   make sanitize    test suite + large inputs under ASan/UBSan (tools/sanitize.sh)
 #   make valgrind    test suite + recorded and fuzzed calls under valgrind (tools/valgrind.sh)
 #   make fuzz        libFuzzer targets of every kernel, FUZZ_TIME s each (tools/fuzz/run.sh)
@@ -17,7 +18,7 @@ LIB ?= /tmp/consensr-make-lib
 FUZZ_TIME ?= 120
 N ?= 50000
 
-.PHONY: bench sanitize valgrind fuzz gctorture fuzz-ffi install-tmp
+.PHONY: bench bench-read sanitize valgrind fuzz gctorture fuzz-ffi install-tmp
 
 install-tmp:
 	rm -rf $(BUILD) && mkdir -p $(BUILD) $(LIB)
@@ -27,6 +28,9 @@ install-tmp:
 
 bench: install-tmp
 	R_LIBS=$(LIB) $(RSCRIPT) bench/bench.R
+
+bench-read: install-tmp
+	R_LIBS=$(LIB) $(RSCRIPT) bench/read.R
 
 sanitize:
 	bash tools/sanitize.sh

@@ -506,3 +506,11 @@ test_that("the published ATMP table: 4 impossible rows, 1 item sums to 108", {
   expect_identical(chk$items$sum_percent[!chk$items$percents_add_up], 108)
   expect_identical(sum(!chk$items$consistent), 4L)
 })
+
+test_that("count > n, n = 0 and a missing count are flagged, never passed", {
+  res <- as.data.frame(check_reported(c(5, 3, 0, NA), c(4, 0, 0, 10), c("125", "0", "0", "20")))
+  expect_identical(res$consistent, c(FALSE, FALSE, NA, NA))
+  expect_identical(res$note, c("count exceeds n", "count exceeds n", "n is 0", "count is missing"))
+  expect_output(print(check_reported(c(5, 3, 0, NA), c(4, 0, 0, 10), c("125", "0", "0", "20"))),
+                "2 of 4 could not be checked")
+})

@@ -423,3 +423,14 @@ test_that("rounds named like their column print once; subset hints use a real va
   expect_snapshot(print(res))
   expect_snapshot(error = TRUE, table_ratings(d, levels = 1:2, round = "Round"))
 })
+
+test_that("a panellist who answered only 'unable to score' still responded", {
+  d <- data.frame(respondent = rep(1:3, each = 2, times = 2), round = rep(1:2, each = 6),
+                  item = rep(c("a", "b"), 6),
+                  rating = c(7, 8, 9, 9, 1, 2, 8, 8, "U", "U", NA, NA))
+  a <- attrition(d, levels = 1:9, missing_levels = "U")
+  expect_identical(a$responded, c(3L, 2L))
+  res <- consensus(d, 7:9, 0.5, levels = 1:9, missing_levels = "U", round = "round")
+  expect_identical(res$n_missing_level, c(0L, 0L, 1L, 1L))
+  expect_identical(res$n, c(3L, 3L, 1L, 1L))
+})
