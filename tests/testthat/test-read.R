@@ -434,3 +434,78 @@ test_that("a panellist who answered only 'unable to score' still responded", {
   expect_identical(res$n_missing_level, c(0L, 0L, 1L, 1L))
   expect_identical(res$n, c(3L, 3L, 1L, 1L))
 })
+
+test_that("the wide reader, both modes, against R: one rater, empty, all-missing items", {
+  ref_tally <- function(m, K) {
+    out <- vapply(seq_len(ncol(m)), function(j) tabulate(m[, j], K), integer(K))
+    matrix(out, K)
+  }
+  set.seed(31)
+  for (trial in 1:80) {
+    n <- sample(c(1L, 2L, 7L, 40L), 1)
+    m <- sample(1:4, 1)
+    K <- sample(2:5, 1)
+    x <- matrix(sample(c(seq_len(K), NA), n * m, TRUE), n, m)
+    x[, sample.int(m, 1)] <- NA # an item nobody rated
+    cols <- lapply(seq_len(m), function(j) x[, j])
+    lv <- as.character(seq_len(K))
+    maps <- vector("list", m)
+    for (identity in c(TRUE, FALSE)) {
+      res <- .Call(consensr:::ffi_read_wide, cols, maps, as.double(seq_len(K)), lv, K,
+                   paste0("q", seq_len(m)), identity)
+      expect_identical(matrix(res[[2L]], K), ref_tally(x, K))
+      expect_identical(res[[5L]], integer(m))
+      if (identity) expect_null(res[[1L]]) else expect_identical(unname(res[[1L]]), x)
+    }
+    # doubles and the matrix form take the general path
+    res <- .Call(consensr:::ffi_read_wide, lapply(cols, as.double), maps, as.double(seq_len(K)), lv, K,
+                 paste0("q", seq_len(m)), FALSE)
+    expect_identical(unname(res[[1L]]), x)
+    # the lazy code matrix of an identity read equals the data
+    df <- as.data.frame(x)
+    r <- as_ratings(df, items = names(df), levels = seq_len(K), quiet = TRUE)
+    expect_null(.subset2(r, "codes"))
+    expect_identical(unname(r$codes), x)
+    expect_identical(.Call(consensr:::ffi_cbind, cols, paste0("q", seq_len(m))),
+                     structure(x, dimnames = list(NULL, paste0("q", seq_len(m)))))
+  }
+  # a bad value is found in identity mode too, with its row
+  res <- .Call(consensr:::ffi_read_wide, list(c(1L, 9L, 2L)), list(NULL), c(1, 2, 3), c("1", "2", "3"),
+               3L, "q", TRUE)
+  expect_identical(res[[5L]], 2L)
+  # empty input: no rows
+  res <- .Call(consensr:::ffi_read_wide, list(integer()), list(NULL), c(1, 2), c("1", "2"), 2L, "q", TRUE)
+  expect_identical(res[[2L]], c(0L, 0L))
+  # the C entry points check their arguments
+  expect_error(.Call(consensr:::ffi_read_wide, list(1:2), list(NULL), c(1, 2), c("1", "2"), 2L, "q", NA), "identity")
+  expect_error(.Call(consensr:::ffi_read_wide, list(c(1, 2)), list(NULL), c(1, 2), c("1", "2"), 2L, "q", TRUE), "plain integer")
+  expect_error(.Call(consensr:::ffi_read_wide, list(1:2, 1:3), list(NULL, NULL), c(1, 2), c("1", "2"), 2L, c("a", "b"), FALSE), "same length")
+  expect_error(.Call(consensr:::ffi_read_long_keys, 1:2, c("a", "b"), 0L, 1:3, NULL, c(1, 2), c("1", "2"), 2L), "same length")
+  expect_error(.Call(consensr:::ffi_key, list(1)), "must be logical")
+  expect_error(.Call(consensr:::ffi_cbind, list(1:2, 1:3), c("a", "b")), "one length")
+})
+
+test_that("the long reader with and without rounds equals R on random panels", {
+  set.seed(41)
+  for (trial in 1:60) {
+    nr <- sample(1:8, 1)
+    ni <- sample(1:4, 1)
+    d <- expand.grid(respondent = sample(letters, nr), item = paste0("Q", seq_len(ni)),
+                     round = 1:2, stringsAsFactors = FALSE)
+    d <- d[sample(nrow(d), sample(1:nrow(d), 1)), , drop = FALSE]
+    d$rating <- sample(c(1:3, NA, 99), nrow(d), TRUE)
+    res <- tally_ratings(d, levels = 1:3, missing_levels = 99, round = "round")
+    for (k in unique(res$round)) {
+      dk <- d[d$round == k, ]
+      items <- unique(d$item)
+      items <- items[items %in% dk$item[!is.na(dk$rating)]]
+      got <- res[res$round == k, ]
+      expect_identical(unique(got$item), items)
+      for (it in items) {
+        v <- dk$rating[dk$item == it]
+        expect_identical(got$count[got$item == it], tabulate(v[!is.na(v) & v != 99], 3L))
+        expect_identical(unique(got$n_missing_level[got$item == it]), sum(v == 99, na.rm = TRUE))
+      }
+    }
+  }
+})
