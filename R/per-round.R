@@ -35,16 +35,7 @@ ratings_subset <- function(r, keep) {
   keep <- which(keep)
   r <- ratings_materialize(r)
   if (has_codes(r)) {
-    if (!is.null(r$nonanswer)) {
-      idx <- r$nonanswer$index
-      nr <- nrow(r$codes)
-      row <- (idx - 1) %% nr + 1
-      col <- (idx - 1) %/% nr
-      new_row <- match(row, keep)
-      ok <- !is.na(new_row)
-      r$nonanswer <- nonanswer((col[ok]) * length(keep) + new_row[ok],
-                               r$nonanswer$level[ok])
-    }
+    r$nonanswer <- remap_nonanswer(r$nonanswer, nrow(r$codes), rows = keep)
     r$codes <- r$codes[keep, , drop = FALSE]
     r$resp <- r$resp[keep, , drop = FALSE]
     rownames(r$resp) <- NULL
@@ -83,15 +74,7 @@ ratings_items <- function(r, keep) {
   keep <- which(keep)
   r <- ratings_materialize(r)
   if (has_codes(r)) {
-    if (!is.null(r$nonanswer)) {
-      idx <- r$nonanswer$index
-      nr <- nrow(r$codes)
-      row <- (idx - 1) %% nr + 1
-      col <- (idx - 1) %/% nr + 1
-      new_col <- match(col, keep)
-      ok <- !is.na(new_col)
-      r$nonanswer <- nonanswer((new_col[ok] - 1) * nr + row[ok], r$nonanswer$level[ok])
-    }
+    r$nonanswer <- remap_nonanswer(r$nonanswer, nrow(r$codes), cols = keep)
     r$codes <- r$codes[, keep, drop = FALSE]
     if (!is.null(r$tally0)) r$tally0 <- r$tally0[, keep, drop = FALSE]
   } else {
@@ -148,4 +131,17 @@ print_by_round <- function(x, ...) {
     print(parts[[k]], ...)
   }
   TRUE
+}
+
+# The non-answer cells of a code matrix with `nr` rows once rows `rows` and
+# columns `cols` (positions; NULL: all) are kept.
+remap_nonanswer <- function(na, nr, rows = NULL, cols = NULL) {
+  if (is.null(na)) return(NULL)
+  row <- (na$index - 1) %% nr + 1
+  col <- (na$index - 1) %/% nr + 1
+  new_row <- if (is.null(rows)) row else match(row, rows)
+  new_col <- if (is.null(cols)) col else match(col, cols)
+  n_new <- if (is.null(rows)) nr else length(rows)
+  ok <- !is.na(new_row) & !is.na(new_col)
+  nonanswer((new_col[ok] - 1) * n_new + new_row[ok], na$level[ok])
 }

@@ -803,14 +803,9 @@ ratings_long <- function(x, respondent, item, rating, scale, item_data, round,
     both <- key_codes(as.double(rk$codes) * (length(qk$first) + 1) + qk$codes)
     row_code <- both$codes
     first_row <- both$first
-    if (is.factor(iv)) {
-      keys <- base::levels(iv)
-      col_code <- as.integer(iv)
-    } else {
-      ik <- key_codes(iv)
-      keys <- level_text(iv[ik$first])
-      col_code <- ik$codes
-    }
+    ik <- item_codes(iv)
+    keys <- ik$keys
+    col_code <- ik$codes
     res <- .Call(ffi_read_long, row_code, length(first_row), col_code,
                  length(keys), rv_data, map, scale$num, scale$all, scale$K)
   }
@@ -818,7 +813,7 @@ ratings_long <- function(x, respondent, item, rating, scale, item_data, round,
   keys_per_row <- function() {
     if (is.null(row_code)) {
       row_code <<- key_codes(rv)$codes
-      col_code <<- if (is.factor(iv)) as.integer(iv) else key_codes(iv)$codes
+      col_code <<- item_codes(iv)$codes
     }
   }
   check_item_names(keys, call, rows = function(k) which(level_text(iv) == k))
@@ -868,6 +863,13 @@ key_data <- function(v) {
   if (is.factor(v)) return(v)
   if (!is.null(attributes(v))) v <- as.vector(unclass(v))
   v
+}
+
+# Items: a factor's levels (unused ones kept) or first appearance.
+item_codes <- function(iv) {
+  if (is.factor(iv)) return(list(keys = base::levels(iv), codes = as.integer(iv)))
+  ik <- key_codes(iv)
+  list(keys = level_text(iv[ik$first]), codes = ik$codes)
 }
 
 key_codes <- function(v) {
@@ -1259,14 +1261,9 @@ ratings_counts <- function(x, item, scale, item_data, round, call) {
     rating_error(sprintf("%s at row %d", encodeString(level_text(lvv[bad]), quote = "\""), bad),
                  scale, call)
   }
-  if (is.factor(iv)) {
-    keys <- base::levels(iv)
-    ii <- as.integer(iv)
-  } else {
-    ik <- key_codes(iv)
-    keys <- level_text(iv[ik$first])
-    ii <- ik$codes
-  }
+  ik <- item_codes(iv)
+  keys <- ik$keys
+  ii <- ik$codes
   check_item_names(keys, call, rows = function(k) which(level_text(iv) == k))
   m <- length(keys)
   first_item <- match(seq_len(m), ii)

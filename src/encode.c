@@ -393,16 +393,14 @@ typedef struct {
   R_xlen_t size, used;
 } keytab;
 
+/* Tables live in R_alloc() memory, released when the .Call returns or is
+ * interrupted: no leak when R_CheckUserInterrupt() jumps out. */
 static void keytab_init(keytab *t, R_xlen_t size) {
   t->size = size;
   t->used = 0;
-  t->key = (uint64_t *)R_Calloc(size, uint64_t);
-  t->val = (int *)R_Calloc(size, int);
-}
-
-static void keytab_free(keytab *t) {
-  R_Free(t->key);
-  R_Free(t->val);
+  t->key = (uint64_t *)R_alloc(size, sizeof(uint64_t));
+  t->val = (int *)R_alloc(size, sizeof(int));
+  memset(t->val, 0, sizeof(int) * (size_t)size);
 }
 
 /* value 0 marks an empty slot: keys are stored with their code */
@@ -420,8 +418,7 @@ static void keytab_grow(keytab *t) {
     n.val[h] = t->val[i];
   }
   n.used = t->used;
-  keytab_free(t);
-  *t = n;
+  *t = n; /* the old table stays in R_alloc() memory until the call ends */
 }
 
 static int keytab_get(keytab *t, uint64_t k, int next_code, int *is_new) {
@@ -459,47 +456,74 @@ static inline uint64_t key_of(SEXP x, R_xlen_t i) {
   }
 }
 
-SEXP ffi_key(SEXP x) {
+/* A key coder: codes 1..D by first appearance and the row where each key
+ * first appears; a run of equal keys (sorted data) needs no look-up. */
+typedef struct {
+  keytab t;
+  int D;
+  R_xlen_t cap;
+  int *first;
+  uint64_t last;
+  int last_code;
+  int has_last;
+} keyer;
+
+static void keyer_init(keyer *k) {
+  keytab_init(&k->t, 1024);
+  k->D = 0;
+  k->cap = 1024;
+  k->first = (int *)R_alloc(k->cap, sizeof(int));
+  k->has_last = 0;
+}
+
+static inline int keyer_code(keyer *k, SEXP x, R_xlen_t i) {
+  uint64_t key = key_of(x, i);
+  if (k->has_last && key == k->last) return k->last_code;
+  int is_new;
+  int code = keytab_get(&k->t, key, k->D + 1, &is_new);
+  if (is_new) {
+    if (k->D == k->cap) {
+      int *grown = (int *)R_alloc(2 * k->cap, sizeof(int));
+      memcpy(grown, k->first, sizeof(int) * (size_t)k->cap);
+      k->first = grown;
+      k->cap *= 2;
+    }
+    k->first[k->D++] = (int)(i + 1);
+  }
+  k->last = key;
+  k->last_code = code;
+  k->has_last = 1;
+  return code;
+}
+
+/* The first rows of a key coder as an R vector. */
+static SEXP keyer_first(const keyer *k) {
+  SEXP fr = Rf_allocVector(INTSXP, k->D);
+  if (k->D > 0) memcpy(INTEGER(fr), k->first, sizeof(int) * (size_t)k->D);
+  return fr;
+}
+
+static void check_key_type(SEXP x, const char *what) {
   int type = TYPEOF(x);
   if (type != INTSXP && type != LGLSXP && type != REALSXP && type != STRSXP) {
-    Rf_error("`x` must be logical, integer, double or character, not %s",
+    Rf_error("`%s` must be logical, integer, double or character, not %s", what,
              Rf_type2char(type));
   }
+}
+
+SEXP ffi_key(SEXP x) {
+  check_key_type(x, "x");
   R_xlen_t n = XLENGTH(x);
   if (n >= INT_MAX) Rf_error("`x` has too many rows");
   SEXP codes = PROTECT(Rf_allocVector(INTSXP, n));
   int *pc = INTEGER(codes);
-  /* first rows are kept in a buffer that grows with the keys */
-  R_xlen_t cap = 1024;
-  int *first = (int *)R_Calloc(cap, int);
-  keytab t;
-  keytab_init(&t, 1024);
-  int D = 0, last_code = 0;
-  uint64_t last = 0;
+  keyer k;
+  keyer_init(&k);
   for (R_xlen_t i = 0; i < n; i++) {
-    uint64_t k = key_of(x, i);
-    if (i > 0 && k == last) {
-      pc[i] = last_code;
-      continue;
-    }
-    int is_new;
-    int code = keytab_get(&t, k, D + 1, &is_new);
-    if (is_new) {
-      if (D == cap) {
-        cap *= 2;
-        first = (int *)R_Realloc(first, cap, int);
-      }
-      first[D++] = (int)(i + 1);
-    }
-    pc[i] = code;
-    last = k;
-    last_code = code;
+    pc[i] = keyer_code(&k, x, i);
     if ((i & 0xFFFFF) == 0xFFFFF) R_CheckUserInterrupt();
   }
-  keytab_free(&t);
-  SEXP fr = PROTECT(Rf_allocVector(INTSXP, D));
-  if (D > 0) memcpy(INTEGER(fr), first, sizeof(int) * (size_t)D);
-  R_Free(first);
+  SEXP fr = PROTECT(keyer_first(&k));
   SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
   SET_VECTOR_ELT(out, 0, codes);
   SET_VECTOR_ELT(out, 1, fr);
@@ -507,13 +531,80 @@ SEXP ffi_key(SEXP x) {
   return out;
 }
 
-/* Long ratings: `row` and `col` are the respondent and item codes (1-based,
- * from ffi_key or factor codes), `rating` the ratings column (`map` for a
- * factor).  One pass fills the code matrix and finds repeated respondent x
- * item pairs and values that are not levels (their rows, at most 10 each,
- * and how many); a second pass tallies.  Returns list(codes, counts,
- * nonanswer index, nonanswer level, bad rows, number bad, repeated rows,
- * number repeated). */
+/* Filling the code matrix of long data, one row of the data at a time:
+ * repeated respondent x item pairs and values that are not levels are
+ * recorded (their rows, at most 10 each, and how many). */
+typedef struct {
+  int *o, *pb, *pd;
+  int K;
+  double n_bad, n_dup;
+  int64_t n_nonans;
+} long_fill;
+
+/* Allocates and PROTECTs codes, counts, bad and dup (4 objects, released
+ * by long_result()). */
+static void long_alloc(long_fill *f, SEXP *obj, int n_row, int n_col, int K) {
+  obj[0] = PROTECT(Rf_allocMatrix(INTSXP, n_row, n_col));
+  obj[1] = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)K * n_col));
+  obj[2] = PROTECT(Rf_allocVector(INTSXP, 10));
+  obj[3] = PROTECT(Rf_allocVector(INTSXP, 10));
+  f->o = INTEGER(obj[0]);
+  f->pb = INTEGER(obj[2]);
+  f->pd = INTEGER(obj[3]);
+  memset(f->o, 0, sizeof(int) * (size_t)((R_xlen_t)n_row * n_col));
+  memset(INTEGER(obj[1]), 0, sizeof(int) * (size_t)((R_xlen_t)K * n_col));
+  memset(f->pb, 0, sizeof(int) * 10);
+  memset(f->pd, 0, sizeof(int) * 10);
+  f->K = K;
+  f->n_bad = 0;
+  f->n_dup = 0;
+  f->n_nonans = 0;
+}
+
+static inline void long_put(long_fill *f, R_xlen_t cell, int v, R_xlen_t i) {
+  int *o = f->o;
+  if (o[cell] != 0) {
+    if (f->n_dup < 10) f->pd[(int)f->n_dup] = (int)(i + 1);
+    f->n_dup++;
+    return;
+  }
+  if (v == NA_INTEGER || (v >= 1 && v <= f->K)) {
+    o[cell] = v;
+  } else if (v > f->K) {
+    o[cell] = -(v - f->K);
+    f->n_nonans++;
+  } else {
+    if (f->n_bad < 10) f->pb[(int)f->n_bad] = (int)(i + 1);
+    f->n_bad++;
+    o[cell] = NA_INTEGER;
+  }
+}
+
+/* list(codes, counts, nonanswer index, nonanswer level, bad rows, number
+ * bad, repeated rows, number repeated, respondents' first rows, items'
+ * first rows, blank text cells); UNPROTECTs the 4 objects of long_alloc(). */
+static SEXP long_result(long_fill *f, SEXP *obj, int n_row, int n_col,
+                        const coder *cd, SEXP rfirst, SEXP ifirst) {
+  SEXP na = PROTECT(finish_codes(obj[0], n_row, n_col, f->K, f->n_nonans,
+                                 INTEGER(obj[1])));
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 11));
+  SET_VECTOR_ELT(out, 0, obj[0]);
+  SET_VECTOR_ELT(out, 1, obj[1]);
+  SET_VECTOR_ELT(out, 2, VECTOR_ELT(na, 0));
+  SET_VECTOR_ELT(out, 3, VECTOR_ELT(na, 1));
+  SET_VECTOR_ELT(out, 4, obj[2]);
+  SET_VECTOR_ELT(out, 5, Rf_ScalarReal(f->n_bad));
+  SET_VECTOR_ELT(out, 6, obj[3]);
+  SET_VECTOR_ELT(out, 7, Rf_ScalarReal(f->n_dup));
+  SET_VECTOR_ELT(out, 8, rfirst);
+  SET_VECTOR_ELT(out, 9, ifirst);
+  SET_VECTOR_ELT(out, 10, Rf_ScalarReal(cd->n_blank));
+  UNPROTECT(6);
+  return out;
+}
+
+/* Long ratings with the respondent (x round) and item codes made in R
+ * (`row`, `col`: 1-based), as for data with rounds.  See long_result(). */
 SEXP ffi_read_long(SEXP row, SEXP n_row_, SEXP col, SEXP n_col_, SEXP rating,
                    SEXP map, SEXP lv_num, SEXP lv_chr, SEXP n_scale) {
   int K, L;
@@ -538,51 +629,15 @@ SEXP ffi_read_long(SEXP row, SEXP n_row_, SEXP col, SEXP n_col_, SEXP rating,
                (long long)(i + 1));
     }
   }
-  SEXP codes = PROTECT(Rf_allocMatrix(INTSXP, n_row, n_col));
-  SEXP counts = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)K * n_col));
-  SEXP bad = PROTECT(Rf_allocVector(INTSXP, 10));
-  SEXP dup = PROTECT(Rf_allocVector(INTSXP, 10));
-  int *o = INTEGER(codes);
-  memset(o, 0, sizeof(int) * (size_t)((R_xlen_t)n_row * n_col));
-  memset(INTEGER(counts), 0, sizeof(int) * (size_t)((R_xlen_t)K * n_col));
-  int *pb = INTEGER(bad), *pd = INTEGER(dup);
-  memset(pb, 0, sizeof(int) * 10);
-  memset(pd, 0, sizeof(int) * 10);
-  double n_bad = 0, n_dup = 0;
-  int64_t n_nonans = 0;
+  long_fill f;
+  SEXP obj[4];
+  long_alloc(&f, obj, n_row, n_col, K);
   for (R_xlen_t i = 0; i < n; i++) {
     R_xlen_t cell = (R_xlen_t)(pcol[i] - 1) * n_row + (pr[i] - 1);
-    int v = code_at(&cd, &c, i);
-    if (o[cell] != 0) {
-      if (n_dup < 10) pd[(int)n_dup] = (int)(i + 1);
-      n_dup++;
-      continue;
-    }
-    if (v == NA_INTEGER || (v >= 1 && v <= K)) {
-      o[cell] = v;
-    } else if (v > K) {
-      o[cell] = -(v - K);
-      n_nonans++;
-    } else {
-      if (n_bad < 10) pb[(int)n_bad] = (int)(i + 1);
-      n_bad++;
-      o[cell] = NA_INTEGER;
-    }
+    long_put(&f, cell, code_at(&cd, &c, i), i);
     if ((i & 0xFFFFF) == 0xFFFFF) R_CheckUserInterrupt();
   }
-  SEXP na = PROTECT(finish_codes(codes, n_row, n_col, K, n_nonans, INTEGER(counts)));
-  SEXP out = PROTECT(Rf_allocVector(VECSXP, 11));
-  SET_VECTOR_ELT(out, 0, codes);
-  SET_VECTOR_ELT(out, 1, counts);
-  SET_VECTOR_ELT(out, 2, VECTOR_ELT(na, 0));
-  SET_VECTOR_ELT(out, 3, VECTOR_ELT(na, 1));
-  SET_VECTOR_ELT(out, 4, bad);
-  SET_VECTOR_ELT(out, 5, Rf_ScalarReal(n_bad));
-  SET_VECTOR_ELT(out, 6, dup);
-  SET_VECTOR_ELT(out, 7, Rf_ScalarReal(n_dup));
-  SET_VECTOR_ELT(out, 10, Rf_ScalarReal(cd.n_blank));
-  UNPROTECT(6);
-  return out;
+  return long_result(&f, obj, n_row, n_col, &cd, R_NilValue, R_NilValue);
 }
 
 /* Codes of one vector against the levels (for counts tables and checks):
@@ -606,57 +661,7 @@ SEXP ffi_encode(SEXP x, SEXP map, SEXP lv_num, SEXP lv_chr) {
 /* Long ratings from the user's columns in two passes over the rows, with no
  * per-row key vectors: the first codes the respondents and items (hash
  * tables, or the factor codes of `item` when `item_levels` > 0), the second
- * looks them up again and fills the code matrix.  Returns the list of
- * ffi_read_long plus the first row of each respondent and of each item. */
-typedef struct {
-  keytab t;
-  int D;
-  R_xlen_t cap;
-  int *first;
-  uint64_t last;
-  int last_code;
-  int has_last;
-} keyer;
-
-static void keyer_init(keyer *k) {
-  keytab_init(&k->t, 1024);
-  k->D = 0;
-  k->cap = 1024;
-  k->first = (int *)R_Calloc(k->cap, int);
-  k->has_last = 0;
-}
-
-static void keyer_free(keyer *k) {
-  keytab_free(&k->t);
-  R_Free(k->first);
-}
-
-static inline int keyer_code(keyer *k, SEXP x, R_xlen_t i) {
-  uint64_t key = key_of(x, i);
-  if (k->has_last && key == k->last) return k->last_code;
-  int is_new;
-  int code = keytab_get(&k->t, key, k->D + 1, &is_new);
-  if (is_new) {
-    if (k->D == k->cap) {
-      k->cap *= 2;
-      k->first = (int *)R_Realloc(k->first, k->cap, int);
-    }
-    k->first[k->D++] = (int)(i + 1);
-  }
-  k->last = key;
-  k->last_code = code;
-  k->has_last = 1;
-  return code;
-}
-
-static void check_key_type(SEXP x, const char *what) {
-  int type = TYPEOF(x);
-  if (type != INTSXP && type != LGLSXP && type != REALSXP && type != STRSXP) {
-    Rf_error("`%s` must be logical, integer, double or character, not %s", what,
-             Rf_type2char(type));
-  }
-}
-
+ * looks them up again and fills the code matrix.  See long_result(). */
 SEXP ffi_read_long_keys(SEXP resp, SEXP item, SEXP item_levels, SEXP rating,
                         SEXP map, SEXP lv_num, SEXP lv_chr, SEXP n_scale) {
   int K, L;
@@ -671,86 +676,42 @@ SEXP ffi_read_long_keys(SEXP resp, SEXP item, SEXP item_levels, SEXP rating,
   }
   if (n >= INT_MAX) Rf_error("too many rows");
   column c = column_of(rating, 0, map, "rating");
+  const int *fi = n_lev > 0 ? INTEGER_RO(item) : NULL;
+  if (fi != NULL) {
+    for (R_xlen_t i = 0; i < n; i++) {
+      if (fi[i] < 1 || fi[i] > n_lev) {
+        Rf_error("`item` holds an invalid factor code at row %lld", (long long)(i + 1));
+      }
+    }
+  }
   coder cd;
   coder_init(&cd, lv_num, lv_chr);
   keyer kr, ki;
   keyer_init(&kr);
   keyer_init(&ki);
-  const int *fi = n_lev > 0 ? INTEGER_RO(item) : NULL;
   /* pass 1: the keys */
   for (R_xlen_t i = 0; i < n; i++) {
     keyer_code(&kr, resp, i);
-    if (fi == NULL) {
-      keyer_code(&ki, item, i);
-    } else if (fi[i] < 1 || fi[i] > n_lev) {
-      keyer_free(&kr);
-      keyer_free(&ki);
-      Rf_error("`item` holds an invalid factor code at row %lld", (long long)(i + 1));
-    }
+    if (fi == NULL) keyer_code(&ki, item, i);
     if ((i & 0xFFFFF) == 0xFFFFF) R_CheckUserInterrupt();
   }
   int n_row = kr.D, n_col = fi == NULL ? ki.D : n_lev;
-  if ((double)n_row * (double)n_col > (double)R_XLEN_T_MAX) {
-    keyer_free(&kr);
-    keyer_free(&ki);
-    Rf_error("too many cells");
-  }
-  SEXP rfirst = PROTECT(Rf_allocVector(INTSXP, n_row));
-  SEXP ifirst = PROTECT(Rf_allocVector(INTSXP, fi == NULL ? n_col : 0));
-  if (n_row > 0) memcpy(INTEGER(rfirst), kr.first, sizeof(int) * (size_t)n_row);
-  if (fi == NULL && n_col > 0) memcpy(INTEGER(ifirst), ki.first, sizeof(int) * (size_t)n_col);
-  SEXP codes = PROTECT(Rf_allocMatrix(INTSXP, n_row, n_col));
-  SEXP counts = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)K * n_col));
-  SEXP bad = PROTECT(Rf_allocVector(INTSXP, 10));
-  SEXP dup = PROTECT(Rf_allocVector(INTSXP, 10));
-  int *o = INTEGER(codes);
-  memset(o, 0, sizeof(int) * (size_t)((R_xlen_t)n_row * n_col));
-  memset(INTEGER(counts), 0, sizeof(int) * (size_t)((R_xlen_t)K * n_col));
-  int *pb = INTEGER(bad), *pd = INTEGER(dup);
-  memset(pb, 0, sizeof(int) * 10);
-  memset(pd, 0, sizeof(int) * 10);
-  double n_bad = 0, n_dup = 0;
-  int64_t n_nonans = 0;
+  if ((double)n_row * (double)n_col > (double)R_XLEN_T_MAX) Rf_error("too many cells");
+  SEXP rfirst = PROTECT(keyer_first(&kr));
+  SEXP ifirst = PROTECT(fi == NULL ? keyer_first(&ki) : Rf_allocVector(INTSXP, 0));
+  long_fill f;
+  SEXP obj[4];
+  long_alloc(&f, obj, n_row, n_col, K);
   /* pass 2: every key is known; fill the code matrix */
   kr.has_last = 0;
   ki.has_last = 0;
   for (R_xlen_t i = 0; i < n; i++) {
     int r = keyer_code(&kr, resp, i);
     int it = fi == NULL ? keyer_code(&ki, item, i) : fi[i];
-    R_xlen_t cell = (R_xlen_t)(it - 1) * n_row + (r - 1);
-    int v = code_at(&cd, &c, i);
-    if (o[cell] != 0) {
-      if (n_dup < 10) pd[(int)n_dup] = (int)(i + 1);
-      n_dup++;
-      continue;
-    }
-    if (v == NA_INTEGER || (v >= 1 && v <= K)) {
-      o[cell] = v;
-    } else if (v > K) {
-      o[cell] = -(v - K);
-      n_nonans++;
-    } else {
-      if (n_bad < 10) pb[(int)n_bad] = (int)(i + 1);
-      n_bad++;
-      o[cell] = NA_INTEGER;
-    }
+    long_put(&f, (R_xlen_t)(it - 1) * n_row + (r - 1), code_at(&cd, &c, i), i);
     if ((i & 0xFFFFF) == 0xFFFFF) R_CheckUserInterrupt();
   }
-  keyer_free(&kr);
-  keyer_free(&ki);
-  SEXP na = PROTECT(finish_codes(codes, n_row, n_col, K, n_nonans, INTEGER(counts)));
-  SEXP out = PROTECT(Rf_allocVector(VECSXP, 11));
-  SET_VECTOR_ELT(out, 0, codes);
-  SET_VECTOR_ELT(out, 1, counts);
-  SET_VECTOR_ELT(out, 2, VECTOR_ELT(na, 0));
-  SET_VECTOR_ELT(out, 3, VECTOR_ELT(na, 1));
-  SET_VECTOR_ELT(out, 4, bad);
-  SET_VECTOR_ELT(out, 5, Rf_ScalarReal(n_bad));
-  SET_VECTOR_ELT(out, 6, dup);
-  SET_VECTOR_ELT(out, 7, Rf_ScalarReal(n_dup));
-  SET_VECTOR_ELT(out, 8, rfirst);
-  SET_VECTOR_ELT(out, 9, ifirst);
-  SET_VECTOR_ELT(out, 10, Rf_ScalarReal(cd.n_blank));
-  UNPROTECT(8);
+  SEXP out = long_result(&f, obj, n_row, n_col, &cd, rfirst, ifirst);
+  UNPROTECT(2);
   return out;
 }
