@@ -302,7 +302,8 @@ as_ratings.consensr_ratings <- function(x, ..., levels = NULL,
   }
   if (!is.null(missing_levels) &&
       !identical(as.character(missing_levels), x$missing_levels)) {
-    abort("{.arg missing_levels} differ from those the ratings were read with ({.val {x$missing_levels}}).",
+    read_with <- if (length(x$missing_levels)) x$missing_levels else "none"
+    abort("{.arg missing_levels} differ from those the ratings were read with ({.val {read_with}}).",
           call = call, class = "consensr_error_argument")
   }
   if (!is.null(round)) {
@@ -1253,6 +1254,11 @@ ratings_counts <- function(x, item, scale, item_data, round, call) {
   check_key_column(x[["level"]], "level", "level", call)
   count <- check_counts(x[["count"]], "count", call = call)
   lvv <- x[["level"]]
+  empty <- which(grepl("^\\s*$", as.character(lvv)))
+  if (length(empty) > 0L) {
+    abort("The {.field level} column can't hold empty values (row{?s} {head_text(empty)}).",
+          call = call, class = "consensr_error_input")
+  }
   scale <- resolve_scale(scale, list(lvv), call)
   data <- column_data(lvv, call, "column {.field level}")
   li <- .Call(ffi_encode, data, column_map(data, scale), scale$num, scale$all)
