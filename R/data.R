@@ -18,7 +18,7 @@
 #'     "Manufacturing/Chemistry, Manufacturing and Controls (CMC)",
 #'     "Regulatory Process and Compliance", "Economic Considerations".}
 #'   \item{item}{Character. Name of the competency.}
-#'   \item{level}{Factor. Rating category, levels "Fundamental",
+#'   \item{level}{Ordered factor (the scale's order). Rating category, levels "Fundamental",
 #'     "Ancillary", "Less Important" (printed as F, A and L).}
 #'   \item{count}{Integer. Number of experts choosing this category, as
 #'     printed.}
@@ -118,7 +118,7 @@
 #'     \code{atmp_published$area}.}
 #'   \item{item}{Character. Competency name, identical to
 #'     \code{atmp_published$item}.}
-#'   \item{rating}{Factor with levels "Fundamental", "Ancillary",
+#'   \item{rating}{Ordered factor (the scale's order) with levels "Fundamental", "Ancillary",
 #'     "Less Important"; \code{NA} when the respondent did not rate the
 #'     competency.}
 #' }

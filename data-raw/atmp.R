@@ -168,7 +168,7 @@ atmp_published <- data.frame(
   item = t2$item,
   level = factor(
     c(F = "Fundamental", A = "Ancillary", L = "Less Important")[t2$level],
-    levels = level_levels
+    levels = level_levels, ordered = TRUE # the scale's order is declared
   ),
   count = t2$count,
   n = t2$n,
@@ -262,7 +262,7 @@ for (j in seq_along(items)) {
     respondent = resp_ids,
     area = item_area[j],
     item = items[j],
-    rating = factor(rating, levels = level_levels),
+    rating = factor(rating, levels = level_levels, ordered = TRUE),
     stringsAsFactors = FALSE
   )
 }
