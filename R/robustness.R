@@ -76,7 +76,7 @@
 #' @return A data frame of class `consensr_robustness`, one row per item:
 #'   the columns of [consensus()] for the full panel (`item`, metadata,
 #'   `count`, `n`, `prop`, ..., `status`, `reached`), then
-#'   * jackknife: `n_flips`, `flippers` (a list column of respondent ids),
+#'   * jackknife: `n_flips`, `flippers` (the respondents' ids as text, "5, 6, 7"),
 #'     `min_prop`, `max_prop`;
 #'   * bootstrap: `p_reached`, (`p_out`), `p_undecided`, `mean_prop`,
 #'     `prop_low`, `prop_high`.
@@ -218,6 +218,8 @@ rob_jackknife <- function(r, rule, panel, observed, detail = FALSE) {
     items$n_flips[js] <- as.integer(colSums(flip))
     items$flippers[js] <- lapply(seq_along(js), function(j) r$respondents[flip[, j]])
   }
+  # as text ("5, 6, 7"): prints and writes to CSV like any other column
+  items$flippers <- vapply(items$flippers, paste, character(1), collapse = ", ")
   # the leave-one-out shares: (k - 1)/(n - 1) without a target rater,
   # k/(n - 1) without another rater, k/n without a non-rater
   k <- observed$count
@@ -376,9 +378,6 @@ print.consensr_robustness <- function(x, stable = 0.9, ...) {
   if (print_by_round(x, ...)) return(invisible(x))
   cat(format(x, stable = stable), sep = "\n")
   df <- rob_plain(x)
-  if ("flippers" %in% names(df)) {
-    df$flippers <- vapply(df$flippers, paste, character(1), collapse = ", ")
-  }
   print(df, ...)
   invisible(x)
 }

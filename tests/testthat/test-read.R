@@ -539,3 +539,33 @@ test_that("every reader error and message is shown as users see it", {
   cnt <- data.frame(item = "Q", level = c("y", ""), count = c(3, 4))
   expect_snapshot(error = TRUE, as_ratings(cnt, levels = c("y", "n")))
 })
+
+test_that("results behave like data frames: subsets print, results write to CSV", {
+  d <- data.frame(respondent = rep(1:10, 2), item = rep(c("a", "b"), each = 10),
+                  rating = c(1:9, 9, 7, 8, 9, 9, 9, 8, 7, 1, 2, 3))
+  ru <- rand_ucla(d)
+  part <- ru[, c("item", "median")]
+  expect_identical(class(part), "data.frame")
+  expect_output(print(part), "median")
+  expect_s3_class(ru[1, ], "consensr_rand_ucla")
+  ag <- agreement(d, levels = 1:9)
+  expect_identical(class(ag[, 1:2]), "data.frame")
+  expect_output(print(ag[, 1:2]), "method")
+  res <- consensus(d, 7:9, 0.7, levels = 1:9)
+  expect_identical(class(res[c("item", "n")]), "data.frame")
+  expect_s3_class(res[1, ], "consensr_consensus")
+  expect_output(print(res[1, ]), "of 1 item reached")
+  jk <- consensus_robustness(d, 7:9, 0.7, levels = 1:9)
+  f <- tempfile(fileext = ".csv")
+  write.csv(jk, f, row.names = FALSE)
+  back <- utils::read.csv(f)
+  expect_identical(back$flippers, jk$flippers)
+  expect_identical(jk$flippers[2], "1, 2, 3, 4, 5, 6, 7")
+  tb <- tally_ratings(d, levels = 1:9)
+  expect_identical(class(tb[, c("item", "count")]), "data.frame")
+  expect_output(print(tb[tb$item == "a", ]), "1 item x 9 levels")
+  # per-round results: a subset of rows prints those rows only
+  d2 <- rbind(cbind(d, round = 1), cbind(d, round = 2))
+  ru2 <- rand_ucla(d2, round = "round")
+  expect_null(attr(ru2[ru2$round == 1, ], "by_round"))
+})
