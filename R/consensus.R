@@ -50,8 +50,10 @@
 #'   `opposite_prop`, `status` (a factor) and `reached` (logical). With `by`,
 #'   also `groups_reached` (how many groups reached consensus in) and an
 #'   attribute `"groups"` with the same columns per item and group (see
-#'   [consensus_groups()]). The rule is kept in the attribute `"rule"`;
-#'   printing shows a one-line summary first.
+#'   [consensus_groups()]). With declared non-answers (`missing_levels`),
+#'   `n_missing_level` counts them per item (they are not in `n`). The rule
+#'   is kept in the attribute `"rule"` and the ratings in `"ratings"` (tables
+#'   read the result through it); printing shows a one-line summary first.
 #' @seealso [threshold_sensitivity()] to vary the threshold, [tally_ratings()]
 #' @references Diamond IR, Grant RC, Feldman BM, et al. (2014). Defining
 #'   consensus: a systematic review recommends methodologic criteria for

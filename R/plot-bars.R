@@ -30,7 +30,8 @@
 #'   result, or a [consensus()] result (bars then show the target levels
 #'   against the other levels, with the rule's threshold).
 #' @param ... Passed to [as_ratings()]: `levels`, `respondent`, `item`,
-#'   `rating`, `items`, `item_data`, `format`.
+#'   `rating`, `items`, `item_data`, `missing_levels`, `format`. `by` and
+#'   several rounds are refused: the bars show one panel.
 #' @param target Optional target levels (by label or value): stacked first,
 #'   with the `threshold` marked.
 #' @param threshold The share marked by a dashed line when `target` is given.

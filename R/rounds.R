@@ -333,7 +333,7 @@ rounds_plain_df <- function(x) {
 #'   round is compared with the next one. With `from` only, `to` is the next
 #'   round.
 #' @param ... Passed to [as_ratings()]: `respondent`, `item`, `rating`,
-#'   `levels`.
+#'   `levels`, `missing_levels`. `by` is refused (not yet per group).
 #' @param test The group-level test: `"bowker"` (paired, the default) or
 #'   `"chisq"`.
 #' @param conf_level Confidence level of the kappa intervals.
@@ -608,7 +608,9 @@ print.consensr_stability <- function(x, ...) {
 #' @param invited Optional number of panellists invited: one number (the
 #'   same panel invited to every round) or one per round, in round order.
 #' @param ... Passed to [as_ratings()]: `respondent`, `item`, `rating`,
-#'   `levels`.
+#'   `levels`, `missing_levels` (a panellist who answered only with a
+#'   declared non-answer such as "unable to score" has responded). `by` is
+#'   refused (not yet per group).
 #' @return A data frame of class `consensr_attrition`, one row per round:
 #'   `round`, `items` (presented), `invited`, `responded`, `response_rate`
 #'   (`responded / invited`), `completed`, `completion_rate` (`completed /

@@ -24,7 +24,8 @@
 #'   (long or wide), counts (such as [atmp_published]), a [tally_ratings()]
 #'   result or a `consensr_ratings` object.
 #' @param ... Passed to [as_ratings()]: `respondent`, `item`, `rating`,
-#'   `items`, `item_data`, `format`.
+#'   `items`, `item_data`, `missing_levels`, `format`. `by` and several
+#'   rounds are refused: the table shows one panel.
 #' @param levels The scale's levels in order, when they can't be read from
 #'   `x` (see [as_ratings()]).
 #' @param abbreviate How each cell names its level: `TRUE` (the default) for

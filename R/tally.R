@@ -7,10 +7,13 @@
 #'
 #' @param x Ratings: a data frame in any shape [as_ratings()] reads (long,
 #'   wide or counts), or a `consensr_ratings` object.
-#' @param ... Passed to [as_ratings()] when `x` is a data frame: `respondent`,
-#'   `item`, `rating`, `levels`, `items`, `item_data`, `format`.
-#' @param by Optional name of a column that puts respondents into groups (e.g.
-#'   stakeholder group): the tally is then made within each group.
+#' @param ... Passed to [as_ratings()] when `x` is not yet read: `respondent`,
+#'   `item`, `rating`, `levels`, `items`, `item_data`, `missing_levels`,
+#'   `format`, `quiet`.
+#' @param by Optional name of a respondent-level column that puts
+#'   respondents into groups (e.g. stakeholder group): the tally is then made
+#'   within each group. A grouped tibble's groups, or a `by` given when the
+#'   ratings were read, are used when `by` is not given.
 #' @param round Optional name of a column of `x` that holds the Delphi round:
 #'   each round is then analysed on its own (a respondent rates an item at
 #'   most once per round) and the results are stacked with a `round` column.
@@ -18,7 +21,9 @@
 #'   level (x group): `item`, the item metadata, the group column (when `by`
 #'   is given), `level` (a factor in scale order; levels nobody chose are kept
 #'   with count 0), `count` (integer), `n` (integer: respondents who rated the
-#'   item) and `prop` (`count / n`, `NA` when `n` is 0). Items keep their input
+#'   item) and `prop` (`count / n`, `NA` when `n` is 0); with declared
+#'   non-answers (`missing_levels`), `n_missing_level` (per item and group,
+#'   not in `n`). Items keep their input
 #'   order. A tally can be given back to [consensus()] and
 #'   [threshold_sensitivity()].
 #' @seealso [consensus()], [as_ratings()]
