@@ -191,9 +191,10 @@ round_flow_boxes <- function(x) {
   y_round <- -(seq_len(R) - 1) * step
   name <- ifelse(as.character(x$round) == as.character(seq_len(R)), "",
                  paste0(" (", x$round, ")"))
-  lab_round <- sprintf("Round %d%s\n%d panellist%s rated %d item%s\n%d reached consensus",
+  reached <- vapply(seq_len(R), function(k) reached_text(x$reached[k], x$reached_out[k]), "")
+  lab_round <- sprintf("Round %d%s\n%d panellist%s rated %d item%s\n%s",
                        seq_len(R), name, x$panellists, vapply(x$panellists, rounds_plural, ""),
-                       x$items_rated, vapply(x$items_rated, rounds_plural, ""), x$reached)
+                       x$items_rated, vapply(x$items_rated, rounds_plural, ""), reached)
   boxes <- data.frame(x = 0, y = y_round, w = 2.1, h = 0.85, label = lab_round,
                       kind = "round", stringsAsFactors = FALSE)
   arrows <- data.frame(x = numeric(), y = numeric(), xend = numeric(), yend = numeric())

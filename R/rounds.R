@@ -83,6 +83,9 @@ rounds_panel <- function(r) {
 #' settles the item in that round. With `carry = "not_reached"` (the usual
 #' design: items that reach consensus are retired, the others are rated
 #' again) the fate is:
+#' For two-sided rules the settled fates say which side was reached
+#' (`"reached in"`, `"reached out"`, `"newly reached in"`, `"newly reached
+#' out"`); for one-sided rules:
 #' * `"reached"`: consensus at its first rating, kept to its last rating
 #'   (`fate_round` is the round it was reached);
 #' * `"newly reached"`: no consensus at first, carried forward, and reached
@@ -196,7 +199,8 @@ delphi_frame <- function(cons, p, carry) {
     } else if (s[j]) {
       start <- j
       while (start > 1L && s[start - 1L] && st[start - 1L] == st[j]) start <- start - 1L
-      fate[i] <- if (start == 1L) "reached" else "newly reached"
+      fate[i] <- paste0(if (start == 1L) "reached" else "newly reached",
+                        fate_side(st[j]))
       fate_round[i] <- rr[start]
     } else if (any(s[-j])) {
       fate[i] <- "lost consensus"
@@ -212,8 +216,7 @@ delphi_frame <- function(cons, p, carry) {
   idx <- cbind(seq_len(m), last)
   out$rounds_rated <- as.integer(rowSums(rated))
   out$carried <- carried
-  out$fate <- factor(fate, levels = c("reached", "newly reached", "lost consensus",
-                                      "no consensus", "dropped"))
+  out$fate <- factor(fate, levels = fate_levels(rule))
   out$fate_round <- factor(p$rounds[fate_round], levels = p$rounds)
   out$final_round <- factor(p$rounds[last], levels = p$rounds)
   out$final_count <- count[idx]
@@ -221,7 +224,7 @@ delphi_frame <- function(cons, p, carry) {
   out$final_prop <- safe_prop(out$final_count, out$final_n)
   out$final_status <- factor(status[idx], levels = labels)
   out$final_reached <- reached[idx]
-  out$in_final_list <- out$fate %in% c("reached", "newly reached") &
+  out$in_final_list <- grepl("^(newly )?reached( in)?$", out$fate) &
     out$final_reached %in% TRUE
   by_round <- do.call(rbind, lapply(seq_len(R), function(k) {
     d <- unclass_df(cons[[k]])
@@ -252,9 +255,10 @@ format.consensr_delphi_summary <- function(x, ...) {
   for (k in seq_along(rounds)) {
     st <- x[[paste0("status_", k)]]
     rated <- sum(!is.na(st))
-    settled <- sum(!is.na(st) & st != "no consensus")
-    lines <- c(lines, sprintf("  round %d (%s): %d item%s rated, %d reached consensus",
-                              k, rounds[k], rated, rounds_plural(rated), settled))
+    lines <- c(lines, sprintf("  round %d (%s): %d item%s rated, %s",
+                              k, rounds[k], rated, rounds_plural(rated),
+                              reached_text(sum(st %in% c("consensus", "consensus in")),
+                                           if (!is.null(rule$opposite)) sum(st %in% "consensus out"))))
   }
   tab <- table(x$fate)
   lines <- c(lines, paste0("  fate: ", paste(sprintf("%d %s", tab, names(tab)), collapse = ", ")),
@@ -853,8 +857,9 @@ round_flow <- function(x, target, threshold = 0.75, round = "round", ...,
   panel <- lapply(p$ratings, rounds_panel)
   R <- length(p$rounds)
   rated <- sapply(seq_len(R), function(k) !is.na(s[[paste0("n_", k)]]))
+  status_k <- function(k) as.character(s[[paste0("status_", k)]])
   settled <- sapply(seq_len(R), function(k) {
-    st <- s[[paste0("status_", k)]]
+    st <- status_k(k)
     !is.na(st) & st != "no consensus"
   })
   rated <- matrix(rated, ncol = R)
@@ -871,7 +876,8 @@ round_flow <- function(x, target, threshold = 0.75, round = "round", ...,
       panellists_lost = if (k > 1L) length(setdiff(prev, resp)) else NA_integer_,
       items_rated = sum(rated[, k]),
       items_new = if (k > 1L) sum(rated[, k] & !rated[, k - 1L]) else sum(rated[, k]),
-      reached = sum(settled[, k]),
+      reached = sum(status_k(k) %in% c("consensus", "consensus in")),
+      reached_out = sum(status_k(k) %in% "consensus out"),
       not_reached = sum(rated[, k] & !settled[, k]),
       carried = if (k < R) sum(rated[, k] & !settled[, k] & nxt) else NA_integer_,
       dropped = if (k < R) sum(rated[, k] & !settled[, k] & !nxt) else NA_integer_,
@@ -884,6 +890,7 @@ round_flow <- function(x, target, threshold = 0.75, round = "round", ...,
   })
   out <- do.call(rbind, rows)
   out$round <- factor(out$round, levels = p$rounds)
+  if (is.null(attr(s, "rule")$opposite)) out$reached_out <- NULL
   rownames(out) <- NULL
   structure(out, class = c("consensr_round_flow", "data.frame"),
             final = sum(s$in_final_list), summary = s)
@@ -895,9 +902,10 @@ format.consensr_round_flow <- function(x, ...) {
   if (!rounds_has_attrs(x, "final") || !all(need %in% names(x))) return(character())
   lines <- "<consensr_round_flow>"
   for (k in seq_len(nrow(x))) {
-    lines <- c(lines, sprintf("  %s: %d panellist%s rated %d item%s, %d reached consensus%s",
+    lines <- c(lines, sprintf("  %s: %d panellist%s rated %d item%s, %s%s",
                               x$round[k], x$panellists[k], rounds_plural(x$panellists[k]),
-                              x$items_rated[k], rounds_plural(x$items_rated[k]), x$reached[k],
+                              x$items_rated[k], rounds_plural(x$items_rated[k]),
+                              reached_text(x$reached[k], x$reached_out[k]),
                               if (is.na(x$carried[k])) "" else
                                 sprintf("; %d carried forward, %d dropped", x$carried[k], x$dropped[k])))
   }
@@ -916,4 +924,21 @@ print.consensr_round_flow <- function(x, ...) {
 
 rounds_cat <- function(lines) {
   if (length(lines) > 0L) cat(lines, sep = "\n")
+}
+
+# Fates of a two-sided rule say which side was reached.
+fate_side <- function(status) {
+  switch(as.character(status), "consensus in" = " in", "consensus out" = " out", "")
+}
+
+fate_levels <- function(rule) {
+  settled <- if (is.null(rule$opposite)) c("reached", "newly reached") else
+    c("reached in", "reached out", "newly reached in", "newly reached out")
+  c(settled, "lost consensus", "no consensus", "dropped")
+}
+
+# "3 reached consensus", or "3 consensus in, 1 consensus out".
+reached_text <- function(n_in, n_out = NULL) {
+  if (is.null(n_out)) return(sprintf("%d reached consensus", n_in))
+  sprintf("%d consensus in, %d consensus out", n_in, n_out)
 }

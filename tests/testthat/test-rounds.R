@@ -430,3 +430,34 @@ test_that("a read_redcap() result can be given directly", {
   expect_error(delphi_summary(imp$ratings, "Fundamental", 0.75, "round", "oops"),
                "must be named")
 })
+
+test_that("a two-sided rule keeps three outcomes through the rounds", {
+  # three items: In reaches consensus in at round 1, Out consensus out at
+  # round 1, Late no consensus in round 1 and consensus in at round 2
+  set.seed(5)
+  panel <- expand.grid(respondent = sprintf("P%02d", 1:12), item = c("In", "Out", "Late"),
+                       round = 1:2, stringsAsFactors = FALSE)
+  panel$group <- rep(rep(c("Patients", "Clinicians", "Researchers"), each = 4), 6)
+  r1 <- c(In = 8, Out = 2, Late = 5)
+  panel$rating <- ifelse(panel$round == 1, r1[panel$item],
+                         ifelse(panel$item == "Late", 8, NA))
+  panel <- panel[!is.na(panel$rating), ]
+  rule <- list(target = 7:9, threshold = 0.7, opposite = 1:3, opposite_threshold = 0.15,
+               levels = 1:9)
+  s <- do.call(delphi_summary, c(list(panel), rule))
+  expect_identical(as.character(s$fate), c("reached in", "reached out", "newly reached in"))
+  expect_identical(levels(s$fate), c("reached in", "reached out", "newly reached in",
+                                     "newly reached out", "lost consensus", "no consensus",
+                                     "dropped"))
+  expect_identical(s$in_final_list, c(TRUE, FALSE, TRUE))
+  expect_match(format(s), "round 1 \\(1\\): 3 items rated, 1 consensus in, 1 consensus out",
+               all = FALSE)
+  fl <- do.call(round_flow, c(list(panel), rule))
+  expect_identical(fl$reached, c(1L, 1L))
+  expect_identical(fl$reached_out, c(1L, 0L))
+  expect_match(format(fl), "1 consensus in, 1 consensus out", all = FALSE)
+  # one-sided rules keep two outcomes and no reached_out column
+  one <- delphi_summary(panel, 7:9, threshold = 0.7, levels = 1:9)
+  expect_identical(as.character(one$fate), c("reached", "dropped", "newly reached"))
+  expect_null(round_flow(panel, 7:9, threshold = 0.7, levels = 1:9)$reached_out)
+})
