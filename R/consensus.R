@@ -360,6 +360,11 @@ summary.consensr_consensus <- function(object, ...) {
     status = table(object$status, useNA = "ifany"),
     reached = as.character(object$item[object$reached %in% TRUE])
   )
+  round <- attr(object, "round")
+  if (!is.null(round) && round %in% names(object)) {
+    hit <- object$reached %in% TRUE
+    out$reached <- paste0(round_label(round, object[[round]][hit]), ": ", object$item[hit])
+  }
   vars <- attr(object, "item_vars")
   if (length(vars) > 0L) {
     var <- vars[1L]

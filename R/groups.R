@@ -260,6 +260,7 @@ plot_groups_data <- function(x, area = NULL) {
     abort("{.arg x} must be a {.fn compare_groups} result or a {.fn consensus} result computed with {.arg by}, not {.obj_type_friendly {x}}.",
           call = call)
   }
+  refuse_rounds(x, "plot_groups", call)
   rule <- attr(x, "rule")
   groups <- attr(x, "groups")
   by <- rule$by

@@ -168,6 +168,7 @@ bars_source <- function(x, ..., target, threshold, call) {
       abort(c("{.arg target} can't be given with a {.fn consensus} result.",
               "i" = "The result's own rule is used."), call = call)
     }
+    refuse_rounds(x, as.character(rlang::frame_call(call)[[1L]]), call)
     return(consensus_source(x, call))
   }
   ct <- counts_source(x, ..., call = call)

@@ -43,6 +43,7 @@ plot_robustness_data <- function(x, what = c("interval", "share"),
     abort("{.arg x} must be a {.fn consensus_robustness} result, not {.obj_type_friendly {x}}.",
           call = call)
   }
+  refuse_rounds(x, "plot_robustness", call)
   what <- rlang::arg_match(what)
   method <- attr(x, "method")
   if (what == "share" && method != "bootstrap") {

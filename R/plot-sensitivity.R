@@ -49,6 +49,9 @@ plot_sensitivity_data <- function(x, items = FALSE) {
 }
 
 sensitivity_data <- function(x, items, call) {
+  if (inherits(x, "consensr_sensitivity")) {
+    refuse_rounds(x, as.character(rlang::frame_call(call)[[1L]]), call)
+  }
   if (!inherits(x, "consensr_sensitivity")) {
     abort("{.arg x} must be a {.fn threshold_sensitivity} result, not {.obj_type_friendly {x}}.",
           call = call)

@@ -21,6 +21,12 @@ result_after <- function(x, out, cls, n_args) {
   }
   if (!all(needs %in% names(out))) return(as.data.frame(unclass_df(out)))
   if (n_args > 2L || !identical(nrow(out), nrow(x))) attr(out, "by_round") <- NULL
+  # rows of one round: a single-round result again
+  round <- attr(out, "round")
+  if (!is.null(round) && round %in% names(out) && length(unique(out[[round]])) <= 1L) {
+    attr(out, "round") <- NULL
+    attr(out, "by_round") <- NULL
+  }
   out
 }
 

@@ -53,3 +53,35 @@ test_that("round = needs a data frame with a complete round column", {
   expect_error(rand_ucla(both, round = "wave"), "has no column wave")
   expect_error(consensus(both, "Fundamental", round = c("a", "b")), "`round`")
 })
+
+test_that("plots that draw one round at a time refuse several; summary labels rounds", {
+  set.seed(2)
+  d <- expand.grid(respondent = 1:30, item = paste0("O", 1:4), round = 1:2,
+                   stringsAsFactors = FALSE)
+  d$group <- rep(rep(c("P", "C", "R"), each = 10), 8)
+  d$rating <- sample(1:9, nrow(d), TRUE, prob = c(1, 1, 1, 1, 1, 2, 4, 5, 5))
+  res <- consensus(d, 7:9, threshold = 0.7, levels = 1:9, round = "round")
+  expect_snapshot(error = TRUE, plot_bars(res))
+  sens <- threshold_sensitivity(d, c(0.6, 0.7), 7:9, levels = 1:9, round = "round",
+                                reference = 0.7)
+  expect_snapshot(error = TRUE, plot_sensitivity(sens))
+  rob <- consensus_robustness(d, 7:9, 0.7, levels = 1:9, round = "round")
+  expect_snapshot(error = TRUE, plot_robustness(rob))
+  cg <- compare_groups(d, 7:9, by = "group", levels = 1:9, round = "round", threshold = 0.7)
+  expect_snapshot(error = TRUE, plot_groups(cg))
+  s <- summary(res)
+  expect_true(all(grepl("^round [12]: O[1-4]$", s$reached)))
+  expect_identical(length(s$reached), sum(res$reached))
+})
+
+test_that("one round of a per-round result plots like a single-round result", {
+  set.seed(3)
+  d <- expand.grid(respondent = 1:20, item = paste0("O", 1:3), round = 1:2,
+                   stringsAsFactors = FALSE)
+  d$rating <- sample(1:9, nrow(d), TRUE)
+  res <- consensus(d, 7:9, threshold = 0.5, levels = 1:9, round = "round")
+  one <- res[res$round == 2, ]
+  expect_null(attr(one, "round"))
+  expect_s3_class(plot_bars(one), "ggplot")
+  expect_identical(one$count, consensus(d[d$round == 2, ], 7:9, 0.5, levels = 1:9)$count)
+})
