@@ -98,11 +98,12 @@ plot_round_change <- function(x, target, threshold = 0.75, round = "round", ...,
     )
   }
   p <- p +
-    ggplot2::geom_point(ggplot2::aes(colour = .data$round, shape = .data$reached %in% TRUE),
+    ggplot2::geom_point(ggplot2::aes(colour = .data$round, shape = .data$status),
                         size = 2.4) +
-    ggplot2::scale_shape_manual(values = c(`FALSE` = 1, `TRUE` = 16),
-                                labels = c(`FALSE` = "no", `TRUE` = "yes"),
-                                name = "Consensus") +
+    # one shape per outcome: in (filled), out (cross), none (open)
+    ggplot2::scale_shape_manual(values = c(consensus = 16, `consensus in` = 16,
+                                           `consensus out` = 4, `no consensus` = 1),
+                                limits = levels(d$status), name = NULL, drop = FALSE) +
     ggplot2::scale_colour_manual(values = rounds_palette(nlevels(d$round)),
                                  name = "Round", drop = FALSE) +
     ggplot2::scale_x_continuous(labels = rounds_pct, limits = c(0, 1),

@@ -364,3 +364,20 @@ test_that("autoplot methods draw the default pictures", {
   builds_cleanly(autoplot(sens, items = TRUE))
   expect_error(autoplot(res, type = "pie"), "type")
 })
+
+test_that("plot_round_change() shows consensus out as its own outcome", {
+  panel <- expand.grid(respondent = sprintf("P%02d", 1:12), item = c("In", "Out", "Late"),
+                       round = 1:2, stringsAsFactors = FALSE)
+  r1 <- c(In = 8, Out = 2, Late = 5)
+  panel$rating <- ifelse(panel$round == 1, r1[panel$item], 8)
+  p <- plot_round_change(panel, 7:9, threshold = 0.7, opposite = 1:3,
+                         opposite_threshold = 0.15, levels = 1:9)
+  b <- ggplot2::ggplot_build(p)
+  pts <- b$data[[which(vapply(p$layers, function(l) class(l$geom)[1], "") == "GeomPoint")]]
+  d <- round_change_data(panel, 7:9, threshold = 0.7, opposite = 1:3,
+                         opposite_threshold = 0.15, levels = 1:9)
+  expect_identical(pts$shape[d$status == "consensus out"], 4)
+  expect_identical(unique(pts$shape[d$status == "consensus in"]), 16)
+  expect_identical(p$scales$get_scales("shape")$get_limits(),
+                   c("consensus in", "consensus out", "no consensus"))
+})
