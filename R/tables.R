@@ -39,8 +39,9 @@
 #' @param consensus Optional [consensus()] result for the same items: its
 #'   `reached` column flags the items. Use it for rules `target` and
 #'   `threshold` can't express (two-sided rules, `strict`, groups).
-#' @param target,threshold Optional rule: when `target` is given,
-#'   [consensus()] is called with `target` and `threshold` to flag the items.
+#' @param target,threshold,opposite,opposite_threshold,strict Optional rule:
+#'   when `target` is given, [consensus()] is called with them to flag the
+#'   items (a two-sided rule gives three outcomes: in, out, none).
 #' @param group_col The item metadata column that groups the rows, e.g.
 #'   `"area"`. `NULL` (the default) uses the first metadata column, if any;
 #'   `FALSE` gives no grouping column.
@@ -57,7 +58,8 @@
 #' @return A data frame of class `consensr_table`: the group column (unless
 #'   `group_col = FALSE`), `item`, one character column per level (named by
 #'   the level), `n` (raters of the item) and, when a rule is given,
-#'   `consensus` (logical; `NA` for an item nobody rated). Rows are grouped by
+#'   `consensus` (logical, or for a two-sided rule the status "consensus in",
+#'   "consensus out", "no consensus"; `NA` for an item nobody rated). Rows are grouped by
 #'   the group column (in the order of its factor levels, or of first
 #'   appearance) and keep the input order within a group. Printing shows a
 #'   note on the rule and the rounding; `as.data.frame()` drops the class.
@@ -77,7 +79,8 @@
 #' @export
 table_ratings <- function(x, ..., levels = NULL, abbreviate = TRUE,
                           decimals = 0, decimal_mark = ".", consensus = NULL,
-                          target = NULL, threshold = 0.75, group_col = NULL,
+                          target = NULL, threshold = 0.75, opposite = NULL,
+                          opposite_threshold = NULL, strict = FALSE, group_col = NULL,
                           repeat_group = TRUE, marker = " *", empty = "-",
                           trim_whole = FALSE) {
   call <- rlang::current_env()
@@ -106,12 +109,17 @@ table_ratings <- function(x, ..., levels = NULL, abbreviate = TRUE,
   reached <- NULL
   rule <- NULL
   if (!is.null(target)) {
-    res <- run_consensus(r, target = target, threshold = threshold, call = call)
-    reached <- res$reached
-    rule <- attr(res, "rule")
-  } else if (!is.null(consensus)) {
+    consensus <- run_consensus(r, target = target, threshold = threshold,
+                               opposite = opposite, opposite_threshold = opposite_threshold,
+                               strict = strict, call = call)
+  }
+  if (!is.null(consensus)) {
     reached <- match_consensus(consensus, r$items$item, call)
     rule <- attr(consensus, "rule")
+    # two-sided rules: three outcomes (in, out, none)
+    if (!is.null(rule$opposite)) {
+      reached <- consensus$status[match(r$items$item, as.character(consensus$item))]
+    }
   }
 
   out <- r$items["item"]
@@ -128,7 +136,7 @@ table_ratings <- function(x, ..., levels = NULL, abbreviate = TRUE,
   out$n <- n
   if (!is.null(reached)) {
     out$consensus <- reached
-    hit <- reached %in% TRUE
+    hit <- reached %in% c(TRUE, "consensus in")
     out$item[hit] <- paste0(out$item[hit], marker)
   }
   if (!is.null(group_col)) {
@@ -384,9 +392,9 @@ new_consensr_table <- function(x, note) {
 
 # The consensus() function, called under another name inside functions that
 # have an argument `consensus`.
-run_consensus <- function(r, target, threshold, call) {
+run_consensus <- function(r, target, threshold, call, ...) {
   tryCatch(
-    consensus(r, target = target, threshold = threshold),
+    consensus(r, target = target, threshold = threshold, ...),
     error = function(e) {
       abort("Can't apply the consensus rule.", parent = e, call = call)
     }

@@ -321,3 +321,18 @@ test_that("table_open_text validates its arguments", {
   expect_error(table_open_text(x), "missing")
   expect_error(table_open_text(s, long = "yes"), "long")
 })
+
+test_that("table_ratings() takes a two-sided rule and shows three outcomes", {
+  panel <- data.frame(respondent = rep(1:10, 3), item = rep(c("In", "Out", "None"), each = 10),
+                      rating = c(rep(8, 10), rep(2, 10), rep(5, 10)))
+  tb <- table_ratings(panel, levels = 1:9, target = 7:9, threshold = 0.7, opposite = 1:3,
+                      opposite_threshold = 0.15)
+  expect_identical(as.character(tb$consensus), c("consensus in", "consensus out", "no consensus"))
+  expect_identical(tb$item, c("In *", "Out", "None"))
+  res <- consensus(panel, 7:9, 0.7, opposite = 1:3, opposite_threshold = 0.15, levels = 1:9)
+  expect_identical(table_ratings(res)$consensus, tb$consensus)
+  expect_identical(table_ratings(panel, levels = 1:9, consensus = res)$consensus, tb$consensus)
+  # one-sided rules keep the logical column
+  expect_identical(table_ratings(panel, levels = 1:9, target = 7:9, threshold = 0.7)$consensus,
+                   c(TRUE, FALSE, FALSE))
+})
