@@ -169,6 +169,13 @@ bars_source <- function(x, ..., target, threshold, call) {
               "i" = "The result's own rule is used."), call = call)
     }
     refuse_rounds(x, as.character(rlang::frame_call(call)[[1L]]), call)
+    by <- attr(x, "rule")$by
+    if (!is.null(by)) {
+      # pooled bars beside a within-group decision would mislead
+      abort(c("{.fn {as.character(rlang::frame_call(call)[[1L]])}} draws the whole panel, but {.arg x} was decided within every {.field {by}} group.",
+              "i" = "Draw the groups with {.fn plot_groups}, or compute the result without {.arg by}."),
+            call = call, class = "consensr_error_by")
+    }
     return(consensus_source(x, call))
   }
   ct <- counts_source(x, ..., call = call)

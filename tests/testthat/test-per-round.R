@@ -85,3 +85,12 @@ test_that("one round of a per-round result plots like a single-round result", {
   expect_s3_class(plot_bars(one), "ggplot")
   expect_identical(one$count, consensus(d[d$round == 2, ], 7:9, 0.5, levels = 1:9)$count)
 })
+
+test_that("pooled bars of a result decided within groups are refused", {
+  d <- data.frame(respondent = rep(1:6, each = 2), item = rep(c("a", "b"), 6),
+                  rating = c(1, 2, 2, 2, 1, 1, 2, 2, 1, 2, 2, 1),
+                  g = rep(c("x", "y"), each = 6))
+  res <- consensus(d, 2, 0.5, levels = 1:2, by = "g")
+  expect_snapshot(error = TRUE, plot_bars(res))
+  expect_s3_class(plot_groups(res), "ggplot")
+})
