@@ -182,7 +182,7 @@ match_levels <- function(x, levels, arg, call) {
     abort("{.arg {arg}} must name one or more levels of the scale {.val {levels}}.",
           call = call)
   }
-  chr <- if (is.numeric(x)) format_number(x) else as.character(x)
+  chr <- if (is.numeric(x)) level_text(x) else as.character(x)
   codes <- match(chr, levels)
   if (anyNA(codes)) {
     abort(c("{.arg {arg}} must name levels of the scale.",

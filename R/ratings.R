@@ -451,7 +451,6 @@ items_note <- function(items) {
 # The scale
 
 new_scale_args <- function(levels, missing_levels, call) {
-  if (!is.null(levels)) levels_in <- levels
   lv <- if (!is.null(levels)) check_levels(levels, call = call)
   miss <- NULL
   if (!is.null(missing_levels)) {
@@ -505,14 +504,12 @@ level_text <- function(v) {
   out[whole & v == 0] <- "0"
   out
 }
-format_number <- level_text
 
 is_labelled <- function(v) inherits(v, "haven_labelled") && !is.null(attr(v, "labels"))
 
 # The scale of the ratings: list(levels, missing, all (levels then the
 # non-answers, as text), num (their numeric values, NaN for text), K, note).
-resolve_scale <- function(scale, values, call, numeric_sort = TRUE,
-                          what = "ratings") {
+resolve_scale <- function(scale, values, call) {
   lv <- scale$levels
   num_values <- NULL
   note <- NULL
@@ -937,11 +934,16 @@ constant_within <- function(x, k, first) {
   cols <- names(x)
   keep <- vapply(cols, function(col) {
     v <- x[[col]]
-    if (!is.atomic(v) || is.null(v)) return(FALSE)
-    f <- v[first][k]
-    all(is.na(v) == is.na(f) & (is.na(v) | v == f))
+    is.atomic(v) && !is.null(v) && !any(differs_from_first(v, k, first))
   }, logical(1))
   cols[keep]
+}
+
+# TRUE where a value differs from the value of its key's first row (NA is a
+# value of its own).
+differs_from_first <- function(v, k, first) {
+  f <- v[first][k]
+  !(is.na(v) == is.na(f) & (is.na(v) | v == f))
 }
 
 # The item metadata: `item_data` as names of columns of `x` (constant
@@ -975,9 +977,7 @@ build_items <- function(keys, x, k, item, item_data, taken, others, call) {
     check_columns(x, item_data, "x", call = call)
     cols <- setdiff(item_data, "item")
     for (col in cols) {
-      v <- x[[col]]
-      f <- v[first][k]
-      bad <- which(!(is.na(v) == is.na(f) & (is.na(v) | v == f)))
+      bad <- which(differs_from_first(x[[col]], k, first))
       if (length(bad) > 0L) {
         it <- keys[k[bad[1L]]]
         abort(c("Item metadata must be constant within each item.",
@@ -1085,7 +1085,7 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
                               paste0("`", person_cols, "`", collapse = ", "),
                               if (length(person_cols) > 1L) "s" else ""))
   }
-  scale <- resolve_scale(scale, unclass_cols(x[cols]), call)
+  scale <- resolve_scale(scale, as.list(x[cols]), call)
   enc <- encode_wide(x[cols], scale, function(j, i) sprintf("column %s, row %s", cols[j], i), call)
   resp <- data.frame(respondent = ids, stringsAsFactors = FALSE)
   for (col in c(fixed, person_cols)) resp[[col]] <- x[[col]]
@@ -1102,12 +1102,6 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
   if (enc$blank > 0) notes <- c(notes, blank_note(enc$blank))
   r$notes <- c(notes, scale$note)
   r
-}
-
-unclass_cols <- function(df) {
-  out <- lapply(seq_along(df), function(j) df[[j]])
-  names(out) <- names(df)
-  out
 }
 
 select_items <- function(x, items, call) {

@@ -440,7 +440,7 @@ redcap_read_table <- function(x, arg, call) {
       if (is.list(v)) {
         abort("{.arg {arg}} can't have list columns.", call = call)
       }
-      out <- if (is.numeric(v) && !is.factor(v)) format_number(v) else as.character(v)
+      out <- if (is.numeric(v) && !is.factor(v)) level_text(v) else as.character(v)
       out[!is.na(out) & !nzchar(out)] <- NA_character_
       out
     })
@@ -818,8 +818,8 @@ redcap_rounds <- function(rec, round, call) {
   u <- unique(v[!is.na(v)])
   num <- suppressWarnings(as.numeric(u))
   if (length(u) > 0L && !anyNA(num)) {
-    v <- ifelse(is.na(v), NA_character_, format_number(suppressWarnings(as.numeric(v))))
-    lv <- format_number(sort(unique(num)))
+    v <- ifelse(is.na(v), NA_character_, level_text(suppressWarnings(as.numeric(v))))
+    lv <- level_text(sort(unique(num)))
   } else {
     lv <- u
   }
