@@ -3,8 +3,26 @@
 
 # `call` is the frame of the exported function the user called: exported
 # functions pass `call = rlang::current_env()` down to the helpers.
-abort <- function(message, ..., call = rlang::caller_env(), .envir = parent.frame()) {
-  cli::cli_abort(message, ..., call = call, .envir = .envir)
+# Every error has the class "consensr_error" and one subclass saying what is
+# wrong: consensr_error_argument (an argument's value, the default),
+# _input (what `x` is), _column, _shape, _scale, _rating, _counts,
+# _duplicate (the data), _by and _round (groups or rounds a function can't
+# honour), _result (a result that lost what a method needs).
+abort <- function(message, ..., class = "consensr_error_argument",
+                  call = rlang::caller_env(), .envir = parent.frame()) {
+  cli::cli_abort(message, ..., class = unique(c(class, "consensr_error")),
+                 call = call, .envir = .envir)
+}
+
+# The rule's threshold has no default: a study fixes it before the ratings
+# are in (ACCORD; Diamond et al. 2014), so the user writes it.
+require_threshold <- function(threshold, call = rlang::caller_env()) {
+  if (missing(threshold)) {
+    abort(c("{.arg threshold} must be given: the share of raters needed, fixed before the study.",
+            "i" = "For example {.code threshold = 0.75} (75% or more)."),
+          call = call)
+  }
+  invisible(threshold)
 }
 
 check_data_frame <- function(x, arg = "x", call = rlang::caller_env()) {

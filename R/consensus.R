@@ -83,10 +83,11 @@
 #' consensus(panel, target = 7:9, threshold = 0.7,
 #'           opposite = 1:3, opposite_threshold = 0.15, levels = 1:9)
 #' @export
-consensus <- function(x, target, threshold = 0.75, opposite = NULL,
-                      opposite_threshold = NULL, by = NULL, strict = FALSE,
-                      ..., round = NULL) {
+consensus <- function(x, target, threshold, opposite = NULL,
+                      opposite_threshold = NULL, strict = FALSE, ...,
+                      by = NULL, round = NULL) {
   call <- rlang::current_env()
+  require_threshold(threshold, call = call)
   # the rule's numbers are checked before the data are read (and reported)
   as_fraction(threshold, "threshold", call = call)
   r <- as_ratings(x, ..., by = by, round = round)
@@ -243,8 +244,6 @@ decode_status <- function(code, rule) {
   list(status = factor(labels[idx], levels = labels),
        reached = c(NA, TRUE, FALSE, FALSE, FALSE)[code + 1L])
 }
-
-safe_prop <- function(k, n) ifelse(n > 0L, k / n, NA_real_)
 
 consensus_frame <- function(r, tab, k, rule, res) {
   G <- length(tab$groups)

@@ -300,40 +300,6 @@ bars_palette <- function(levels, stack, tcodes, diverging) {
   stats::setNames(pal, levels)
 }
 
-# n colours from `from` to `to`, interpolated in RGB (n = 1 gives `from`).
-hex_ramp <- function(from, to, n) {
-  if (n <= 0L) return(character())
-  a <- hex_rgb(from)
-  b <- hex_rgb(to)
-  t <- if (n == 1L) 0 else (seq_len(n) - 1) / (n - 1)
-  rgb <- outer(t, b - a) + matrix(a, n, 3L, byrow = TRUE)
-  sprintf("#%02X%02X%02X", round(rgb[, 1L]), round(rgb[, 2L]), round(rgb[, 3L]))
-}
-
-hex_rgb <- function(hex) {
-  vapply(c(2L, 4L, 6L), function(i) strtoi(substr(hex, i, i + 1L), 16L), numeric(1))
-}
-
-# Dark text on light fills, white on dark ones.
-text_on <- function(fill) {
-  lum <- vapply(fill, function(h) sum(hex_rgb(h) * c(0.299, 0.587, 0.114)) / 255,
-                numeric(1))
-  ifelse(lum > 0.55, "grey10", "white")
-}
-
-# "Biomarkers and\nSurrogate Endpoints"
-wrap_labels <- function(x, width) {
-  vapply(as.character(x), function(s) paste(strwrap(s, width = width), collapse = "\n"),
-         character(1), USE.NAMES = FALSE)
-}
-
-check_width <- function(x, arg, call) {
-  if (!is.numeric(x) || length(x) != 1L || is.na(x) || x < 5) {
-    abort("{.arg {arg}} must be a number of characters (at least 5).", call = call)
-  }
-  invisible(x)
-}
-
 pct_axis <- function(b) {
   out <- paste0(trimws(formatC(100 * abs(b), format = "fg", digits = 4)), "%")
   out[is.na(b)] <- NA_character_

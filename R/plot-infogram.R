@@ -191,35 +191,11 @@ split_columns <- function(h, k) {
   column
 }
 
-check_count_arg <- function(x, arg, call) {
-  if (!is.numeric(x) || length(x) != 1L || is.na(x) || x < 1 || x != trunc(x)) {
-    abort("{.arg {arg}} must be a whole number, at least 1.", call = call)
-  }
-  invisible(x)
-}
-
 # Muted colours for the groups (recycled).
 group_palette <- function(k) {
   base <- c("#3A6EA5", "#C0504D", "#4F8A5B", "#8064A2", "#D08C2E",
             "#2E8C94", "#8C5A3C", "#6B6B6B", "#A34D7A", "#5B7F2A")
   rep_len(base, k)
-}
-
-# Blend a colour with white: tint(col, 0.85) is a light background.
-tint <- function(hex, amount) {
-  vapply(hex, function(h) {
-    rgb <- hex_rgb(h)
-    rgb <- rgb + (255 - rgb) * amount
-    sprintf("#%02X%02X%02X", round(rgb[1L]), round(rgb[2L]), round(rgb[3L]))
-  }, character(1), USE.NAMES = FALSE)
-}
-
-# Blend a colour with black.
-shade <- function(hex, amount) {
-  vapply(hex, function(h) {
-    rgb <- hex_rgb(h) * (1 - amount)
-    sprintf("#%02X%02X%02X", round(rgb[1L]), round(rgb[2L]), round(rgb[3L]))
-  }, character(1), USE.NAMES = FALSE)
 }
 
 draw_infogram <- function(d, wrap) {

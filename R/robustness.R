@@ -105,13 +105,13 @@
 #'   the analysis is made within each round and the results are stacked
 #'   with a round column (printed round by round).
 #' @export
-consensus_robustness <- function(x, target, threshold = 0.75, opposite = NULL,
-                                 opposite_threshold = NULL, by = NULL,
-                                 strict = FALSE,
+consensus_robustness <- function(x, target, threshold, opposite = NULL,
+                                 opposite_threshold = NULL, strict = FALSE, ...,
                                  method = c("jackknife", "bootstrap"),
                                  B = 2000, conf_level = 0.95, progress = NULL,
-                                 ..., round = NULL, detail = FALSE) {
+                                 detail = FALSE, by = NULL, round = NULL) {
   call <- rlang::current_env()
+  require_threshold(threshold, call = call)
   method <- rlang::arg_match(method)
   B <- rob_check_whole(B, "B", call = call)
   ci_check_conf_level(conf_level, call = call)
@@ -121,8 +121,9 @@ consensus_robustness <- function(x, target, threshold = 0.75, opposite = NULL,
   if (!is.null(r$round)) {
     return(round_apply(r, function(d) {
       consensus_robustness(d, target, threshold, opposite, opposite_threshold,
-                           by, strict, method, B, conf_level, progress,
-                           detail = detail)
+                           strict, method = method, B = B,
+                           conf_level = conf_level, progress = progress,
+                           detail = detail, by = by)
     }))
   }
   if (!has_codes(r)) {

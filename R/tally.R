@@ -154,10 +154,3 @@ print.consensr_tally <- function(x, ...) {
   print(as.data.frame(unclass_df(x)), ...)
   invisible(x)
 }
-
-# A result as a plain data frame: names and row names only.
-unclass_df <- function(x) {
-  attributes(x) <- attributes(x)[c("names", "row.names")]
-  class(x) <- "data.frame"
-  x
-}

@@ -41,3 +41,10 @@ result_after <- function(x, out, cls, n_args) {
 #' @export
 `[.consensr_robustness` <- function(x, ...) result_after(x, NextMethod(), "consensr_robustness", nargs())
 
+
+# A result as a plain data frame: names and row names only.
+unclass_df <- function(x) {
+  attributes(x) <- attributes(x)[c("names", "row.names")]
+  class(x) <- "data.frame"
+  x
+}

@@ -38,4 +38,8 @@ int check_flag(SEXP x, const char *what);
 void check_int_vector(SEXP x, const char *what);
 kern_frac check_fraction(SEXP x, const char *what);
 
+/* checks of the rule's counts, shared by rule.c and sensitivity.c */
+R_xlen_t check_counts(SEXP k_target, SEXP k_opp, SEXP n, int G);
+kern_frac opposite_fraction(SEXP k_opp, SEXP opposite_threshold);
+
 #endif

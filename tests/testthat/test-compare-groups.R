@@ -152,29 +152,3 @@ test_that("bad input gives errors naming the argument", {
   na$setting[na$respondent == "R01"] <- NA
   expect_error(compare_groups(na, "Fundamental", by = "setting", levels = lv), "`by`")
 })
-
-test_that("plot_groups_data() holds the plotted values", {
-  cmp <- compare_groups(panel, "Fundamental", by = "setting", levels = lv)
-  d <- plot_groups_data(cmp)
-  g <- attr(cmp, "groups")
-  expect_identical(as.character(d$item), g$item)
-  expect_identical(d$prop, g$prop)
-  expect_identical(d$group, g$setting)
-  expect_identical(d$area, g$area)
-  expect_identical(attr(d, "threshold"), 0.75)
-  # items ordered by pooled share within area
-  lev <- levels(d$item)
-  for (a in unique(d$area)) {
-    its <- lev[lev %in% d$item[d$area == a]]
-    expect_false(is.unsorted(cmp$prop[match(its, cmp$item)]))
-  }
-  res <- consensus(panel, "Fundamental", by = "setting", levels = lv)
-  expect_identical(plot_groups_data(res), d)
-  expect_error(plot_groups_data(consensus(panel, "Fundamental", levels = lv)), "`x`")
-  expect_error(plot_groups_data(cmp, area = "nope"), "`area`")
-
-  skip_if_not_installed("ggplot2")
-  p <- plot_groups(cmp)
-  expect_s3_class(p, "ggplot")
-  expect_no_error(ggplot2::ggplot_build(p))
-})

@@ -1,0 +1,244 @@
+# Publication tables: plain data frames (class consensr_table) that
+# knitr::kable() prints as they are.  Percentages are rounded half-up in
+# exact integer arithmetic (see pct_half_up()).
+
+#' Table of ratings per item and level (a "Table 2")
+#'
+#' One row per item, grouped by an item metadata column such as a thematic
+#' area, with one column per level of the scale. Each cell reads like the
+#' tables of consensus studies: the level's abbreviation, the percentage of
+#' the item's raters who chose it and the count over the denominator, e.g.
+#' `"F 84% (21/25)"`. Items that reach consensus are flagged.
+#'
+#' @section Rounding:
+#' Percentages are `100 * count / n` rounded **half-up** (half away from
+#' zero) to `decimals` decimals, computed exactly from the integers `count`
+#' and `n`: 1 of 8 (12.5%) prints `"13%"` and 1 of 16 (6.25%) prints
+#' `"6.3%"` with one decimal, where `sprintf()` on the binary double may
+#' round either way. 13 of 23 (56.52...%) prints `"56.5%"` with one
+#' decimal; a paper that printed `"56.6%"` is flagged by
+#' [check_reported()]. Items nobody rated (`n = 0`) get `empty` in every
+#' level column.
+#'
+#' @param x Ratings in any shape [as_ratings()] reads: respondent-level data
+#'   (long or wide), counts (such as [atmp_published]), a [tally_ratings()]
+#'   result or a `consensr_ratings` object.
+#' @param ... Passed to [as_ratings()]: `respondent`, `item`, `rating`,
+#'   `items`, `item_data`, `missing_levels`, `format`. `by` and several
+#'   rounds are refused: the table shows one panel.
+#' @param levels The scale's levels in order, when they can't be read from
+#'   `x` (see [as_ratings()]).
+#' @param abbreviate How each cell names its level: `TRUE` (the default) for
+#'   the first letter of the level (`"F"`, `"A"`, `"L"`), falling back to the
+#'   full names when two levels share a first letter; `FALSE` for the full
+#'   level name; or a character vector with one prefix per level (`""` for
+#'   none).
+#' @param decimals Number of decimals of the percentages, 0 to 6.
+#' @param decimal_mark The decimal mark, e.g. `"."`, `","` or the middle dot
+#'   `"\u00b7"` used by some journals.
+#' @param consensus Optional [consensus()] result for the same items: its
+#'   `reached` column flags the items. Use it for rules `target` and
+#'   `threshold` can't express (two-sided rules, `strict`, groups).
+#' @param target,threshold,opposite,opposite_threshold,strict Optional rule:
+#'   when `target` is given, [consensus()] is called with them to flag the
+#'   items (a two-sided rule gives three outcomes: in, out, none).
+#' @param group_col The item metadata column that groups the rows, e.g.
+#'   `"area"`. `NULL` (the default) uses the first metadata column, if any;
+#'   `FALSE` gives no grouping column.
+#' @param repeat_group If `TRUE` (the default) the group is given on every
+#'   row; `FALSE` blanks it after the first row of each group, as printed
+#'   tables do.
+#' @param marker Text appended to the names of items that reach consensus
+#'   (default `" *"`); `""` for none.
+#' @param empty The text of the cells of an item nobody rated (default
+#'   `"-"`; `NA` is allowed).
+#' @param trim_whole If `TRUE`, percentages that are exactly whole numbers
+#'   are printed without decimals (`"84%"` rather than `"84.0%"`, while 13/23
+#'   still prints `"56.5%"`), as in the reference study's Table 2.
+#' @return A data frame of class `consensr_table`: the group column (unless
+#'   `group_col = FALSE`), `item`, one character column per level (named by
+#'   the level), `n` (raters of the item) and, when a rule is given,
+#'   `consensus` (logical, or for a two-sided rule the status "consensus in",
+#'   "consensus out", "no consensus"; `NA` for an item nobody rated). Rows are grouped by
+#'   the group column (in the order of its factor levels, or of first
+#'   appearance) and keep the input order within a group. Printing shows a
+#'   note on the rule and the rounding; `as.data.frame()` drops the class.
+#' @seealso [table_participants()], [table_open_text()], [check_reported()],
+#'   [plot_bars()]
+#' @examples
+#' tab <- table_ratings(atmp_published, target = "Fundamental")
+#' head(tab)
+#'
+#' # as printed in the paper: one decimal with a middle dot, blank repeats
+#' tab <- table_ratings(atmp_published, decimals = 1, decimal_mark = "\u00b7",
+#'                      trim_whole = TRUE, target = "Fundamental",
+#'                      repeat_group = FALSE)
+#' tab[1:3, ]
+#'
+#' # knitr::kable(tab) gives a Markdown, HTML or LaTeX table
+#' @export
+table_ratings <- function(x, ..., levels = NULL, abbreviate = TRUE,
+                          decimals = 0, decimal_mark = ".", consensus = NULL,
+                          target = NULL, threshold = 0.75, opposite = NULL,
+                          opposite_threshold = NULL, strict = FALSE, group_col = NULL,
+                          repeat_group = TRUE, marker = " *", empty = "-",
+                          trim_whole = FALSE) {
+  call <- rlang::current_env()
+  decimals <- check_decimals(decimals, call = call)
+  check_text(decimal_mark, "decimal_mark", call = call)
+  check_flag(repeat_group, "repeat_group", call = call)
+  check_flag(trim_whole, "trim_whole", call = call)
+  check_text(marker, "marker", allow_empty = TRUE, call = call)
+  if (!(length(empty) == 1L && (is.na(empty) || is.character(empty)))) {
+    abort("{.arg empty} must be a single string or {.code NA}.", call = call)
+  }
+  if (!is.null(consensus) && !is.null(target)) {
+    abort(c("Give either {.arg consensus} or {.arg target}, not both.",
+            "i" = "{.arg target} computes the consensus result that {.arg consensus} supplies."),
+          call = call)
+  }
+  ct <- counts_source(x, ..., levels = levels, call = call)
+  if (!is.null(ct$result) && is.null(consensus) && is.null(target)) consensus <- ct$result
+  r <- ct$ratings
+  K <- length(r$levels)
+  m <- nrow(r$items)
+  counts <- matrix(ct$table$counts, K, m)
+  n <- as.integer(ct$table$n)
+  prefix <- level_prefix(abbreviate, r$levels, call)
+
+  reached <- NULL
+  rule <- NULL
+  if (!is.null(target)) {
+    consensus <- run_consensus(r, target = target, threshold = threshold,
+                               opposite = opposite, opposite_threshold = opposite_threshold,
+                               strict = strict, call = call)
+  }
+  if (!is.null(consensus)) {
+    reached <- match_consensus(consensus, r$items$item, call)
+    rule <- attr(consensus, "rule")
+    # two-sided rules: three outcomes (in, out, none)
+    if (!is.null(rule$opposite)) {
+      reached <- consensus$status[match(r$items$item, as.character(consensus$item))]
+    }
+  }
+
+  out <- r$items["item"]
+  group_col <- resolve_group_col(group_col, r$items, call)
+  clash <- intersect(r$levels, c("item", "n", "consensus", group_col))
+  if (length(clash) > 0L) {
+    abort("A level can't be called {.val {clash}}: that name is taken by another column of the table.",
+          call = call)
+  }
+  for (k in seq_len(K)) {
+    out[[r$levels[k]]] <- rating_cells(counts[k, ], n, prefix[k], decimals,
+                                       decimal_mark, empty, trim_whole)
+  }
+  out$n <- n
+  if (!is.null(reached)) {
+    out$consensus <- reached
+    hit <- reached %in% c(TRUE, "consensus in")
+    out$item[hit] <- paste0(out$item[hit], marker)
+  }
+  if (!is.null(group_col)) {
+    out <- cbind(r$items[group_col], out)
+  }
+  out <- group_rows(out, group_col, repeat_group)
+  note <- rounding_note(decimals, "the raters of each item")
+  if (!is.null(rule)) {
+    note <- c(paste0(if (nzchar(trimws(marker))) paste0(trimws(marker), " ") else "",
+                     "consensus: ", paste(format(rule), collapse = "; ")),
+              note)
+  }
+  new_consensr_table(out, note)
+}
+
+# --- helpers shared by the tables and the plots -------------------------------
+
+# The consensus() function, called under another name inside functions that
+# have an argument `consensus`.
+run_consensus <- function(r, target, threshold, call, ...) {
+  tryCatch(
+    consensus(r, target = target, threshold = threshold, ...),
+    error = function(e) {
+      abort("Can't apply the consensus rule.", parent = e, call = call)
+    }
+  )
+}
+
+# The reached flags of a consensus() result, in the order of `items`.
+match_consensus <- function(res, items, call) {
+  if (!inherits(res, "consensr_consensus")) {
+    abort("{.arg consensus} must be a {.fn consensus} result, not {.obj_type_friendly {res}}.",
+          call = call)
+  }
+  ri <- as.character(res$item)
+  if (!setequal(ri, items) || anyDuplicated(ri)) {
+    abort(c("{.arg consensus} must be computed on the same items as {.arg x}.",
+            "x" = "Items differ: {.val {head_text(c(setdiff(items, ri), setdiff(ri, items)))}}."),
+          call = call)
+  }
+  res$reached[match(items, ri)]
+}
+
+# NULL -> first metadata column (or none); FALSE -> none; a string -> checked.
+resolve_group_col <- function(group_col, items, call) {
+  meta <- setdiff(names(items), "item")
+  if (is.null(group_col)) return(if (length(meta)) meta[1L] else NULL)
+  if (isFALSE(group_col)) return(NULL)
+  if (!is.character(group_col) || length(group_col) != 1L || is.na(group_col)) {
+    abort("{.arg group_col} must be the name of an item metadata column, {.code NULL} or {.code FALSE}.",
+          call = call)
+  }
+  if (!group_col %in% meta) {
+    abort(c("{.arg group_col} must name an item metadata column.",
+            "x" = "{.field {group_col}} is not one.",
+            "i" = if (length(meta)) "The metadata columns are {.field {meta}}." else
+              "The items have no metadata."), call = call)
+  }
+  group_col
+}
+
+# Stable reordering so that each group's rows are contiguous, groups in the
+# order of the factor levels (or first appearance); optional blanking.
+group_rows <- function(out, group_col, repeat_group) {
+  if (is.null(group_col)) return(out)
+  g <- out[[group_col]]
+  keys <- if (is.factor(g)) base::levels(g) else unique(as.character(g))
+  gi <- match(as.character(g), keys)
+  out <- out[order(gi, seq_along(gi), na.last = TRUE), , drop = FALSE]
+  rownames(out) <- NULL
+  if (!repeat_group) {
+    v <- as.character(out[[group_col]])
+    v[duplicated(v)] <- ""
+    v[is.na(v)] <- ""
+    out[[group_col]] <- v
+  }
+  out
+}
+
+level_prefix <- function(abbreviate, levels, call) {
+  K <- length(levels)
+  if (is.logical(abbreviate) && length(abbreviate) == 1L && !is.na(abbreviate)) {
+    if (!abbreviate) return(levels)
+    first <- substr(trimws(levels), 1L, 1L)
+    return(if (anyDuplicated(first)) levels else first)
+  }
+  if (is.character(abbreviate) && !anyNA(abbreviate) &&
+      length(abbreviate) %in% c(1L, K)) {
+    return(rep_len(abbreviate, K))
+  }
+  abort("{.arg abbreviate} must be {.code TRUE}, {.code FALSE} or {K} prefix{?es} (one per level).",
+        call = call)
+}
+
+rating_cells <- function(count, n, prefix, decimals, mark, empty, trim_whole) {
+  pct <- format_pct_half_up(count, n, decimals, mark)
+  if (trim_whole && decimals > 0L) {
+    whole <- !is.na(pct) & (as.double(count) * 100) %% as.double(n) == 0
+    pct[whole] <- format_pct_half_up(count[whole], n[whole], 0L)
+  }
+  lead <- if (nzchar(prefix)) paste0(prefix, " ") else ""
+  out <- paste0(lead, pct, "% (", count, "/", n, ")")
+  out[is.na(pct)] <- empty
+  out
+}

@@ -1,0 +1,114 @@
+# Plots and tables draw rounds and stakeholder groups apart. The input is
+# cut into panels (one per round, per group, or per round and group); each
+# panel is drawn or tabulated like a single panel; the pieces are stacked
+# with key columns (the round column and the `by` column) that the plots
+# facet by and the tables show.
+#
+# A panel set is list(keys = data frame, one row per panel, with the round
+# and group columns as factors in their order; parts = list of single-panel
+# inputs; round = the round column name or NULL; by = the group column name
+# or NULL).
+
+# Panels of a ratings object: rounds (split_rounds()) and groups of `by`.
+panels_of_ratings <- function(r, by = NULL) {
+  if (is.null(r$round)) {
+    rparts <- list(r)
+    rkeys <- NULL
+  } else {
+    sp <- split_rounds(r)
+    rparts <- sp$parts
+    rkeys <- factor(sp$rounds, levels = sp$rounds)
+  }
+  keys <- list()
+  parts <- list()
+  for (i in seq_along(rparts)) {
+    p <- rparts[[i]]
+    if (is.null(by)) {
+      parts[[length(parts) + 1L]] <- p
+      keys[[length(keys) + 1L]] <- data.frame(.round = if (!is.null(rkeys)) rkeys[i])
+      next
+    }
+    g <- ratings_units(p)[[by]]
+    groups <- panel_group_levels(g)
+    for (lev in groups) {
+      parts[[length(parts) + 1L]] <- ratings_drop_unrated(ratings_subset(p, as.character(g) == lev))
+      keys[[length(keys) + 1L]] <- data.frame(
+        .round = if (!is.null(rkeys)) rkeys[i],
+        .group = lev
+      )
+    }
+  }
+  new_panels(keys, parts, r$round, by)
+}
+
+# Panels of a result (consensus(), consensus_robustness()): the rows of each
+# round and, for a result decided within groups, each group's own counts
+# and status (attribute "groups"), as a single-panel result.
+panels_of_result <- function(x) {
+  round <- attr(x, "round")
+  by <- attr(x, "rule")$by
+  rounds <- if (!is.null(round)) panel_group_levels(x[[round]])
+  rows <- if (is.null(by)) x else attr(x, "groups")
+  keep_attrs <- attributes(x)[setdiff(names(attributes(x)),
+                                      c("names", "row.names", "round", "groups",
+                                        "by_round", "ratings"))]
+  keys <- list()
+  parts <- list()
+  add <- function(d, rk, gk) {
+    d <- unclass_df(d)
+    rownames(d) <- NULL
+    for (a in names(keep_attrs)) attr(d, a) <- keep_attrs[[a]]
+    parts[[length(parts) + 1L]] <<- d
+    keys[[length(keys) + 1L]] <<- data.frame(.round = rk, .group = gk)
+  }
+  for (rk in if (is.null(rounds)) list(NULL) else as.list(rounds)) {
+    d <- if (is.null(rk)) rows else rows[as.character(rows[[round]]) == rk, , drop = FALSE]
+    if (is.null(by)) {
+      add(d, rk, NULL)
+      next
+    }
+    for (gk in panel_group_levels(rows[[by]])) {
+      add(d[as.character(d[[by]]) == gk, , drop = FALSE], rk, gk)
+    }
+  }
+  new_panels(keys, parts, round, by)
+}
+
+new_panels <- function(keys, parts, round, by) {
+  keys <- do.call(rbind, keys)
+  if (is.null(keys) || ncol(keys) == 0L) keys <- data.frame(row.names = seq_along(parts))
+  lev <- function(v) if (is.factor(v)) v else factor(v, levels = unique(v))
+  if (".round" %in% names(keys)) keys$.round <- lev(keys$.round)
+  if (".group" %in% names(keys)) keys$.group <- lev(keys$.group)
+  names(keys)[names(keys) == ".round"] <- round %||% ".round"
+  names(keys)[names(keys) == ".group"] <- by %||% ".group"
+  list(keys = keys, parts = parts, round = round, by = by)
+}
+
+# Groups or rounds in their order: factor levels, numbers sorted, text
+# rounds by their number ("R2" before "R10"), other text sorted.
+panel_group_levels <- function(v) {
+  if (is.factor(v)) return(base::levels(droplevels(v)))
+  u <- unique(v[!is.na(v)])
+  if (is.numeric(u)) return(level_text(sort(u)))
+  u <- sort(as.character(u))
+  if (all(grepl("^[^0-9]*[0-9]+[^0-9]*$", u))) u <- u[order(as.double(gsub("[^0-9]", "", u)), u)]
+  u
+}
+
+# Stack per-panel data frames, the key columns first.
+stack_panels <- function(panels, pieces) {
+  out <- do.call(rbind, lapply(seq_along(pieces), function(i) {
+    d <- pieces[[i]]
+    if (nrow(d) == 0L || ncol(panels$keys) == 0L) return(d)
+    k <- panels$keys[rep(i, nrow(d)), , drop = FALSE]
+    cbind(k, d[setdiff(names(d), names(k))])
+  }))
+  rownames(out) <- NULL
+  out
+}
+
+# The key columns of a panel set (for facets and table columns).
+panel_keys <- function(panels) names(panels$keys)
+
+`%||%` <- function(a, b) if (is.null(a)) b else a

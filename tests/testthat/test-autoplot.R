@@ -1,0 +1,31 @@
+# Tests for plot_bars(), plot_infogram(), plot_sensitivity(), their *_data()
+# builders (by value) and the autoplot() methods (they build without
+# warnings).
+
+pub <- consensr::atmp_published
+
+builds_cleanly <- function(p) {
+  expect_s3_class(p, "ggplot")
+  expect_no_warning(b <- ggplot2::ggplot_build(p))
+  # drawing too (text and layout are computed only then)
+  path <- tempfile(fileext = ".pdf")
+  on.exit(unlink(path))
+  expect_no_warning(ggplot2::ggsave(path, p, width = 9, height = 8))
+  invisible(b)
+}
+
+# --- plot_sensitivity ---------------------------------------------------------
+
+sens <- threshold_sensitivity(pub, seq(0.5, 1, by = 0.01), "Fundamental")
+
+# --- autoplot -----------------------------------------------------------------
+
+test_that("autoplot methods draw the default pictures", {
+  res <- consensus(pub, "Fundamental")
+  builds_cleanly(autoplot(res))
+  builds_cleanly(autoplot(res, type = "infogram"))
+  builds_cleanly(autoplot(tally_ratings(consensr::atmp_ratings)))
+  builds_cleanly(autoplot(sens))
+  builds_cleanly(autoplot(sens, items = TRUE))
+  expect_error(autoplot(res, type = "pie"), "type")
+})
