@@ -125,3 +125,32 @@ round_label <- function(name, value) {
   value <- as.character(value)
   ifelse(startsWith(tolower(value), tolower(name)), value, paste(name, value))
 }
+
+# The item metadata column that groups items (facets, table blocks): as
+# given, else the first metadata column; FALSE for none.
+resolve_area <- function(area, items, call) {
+  meta <- setdiff(names(items), "item")
+  if (is.null(area)) return(if (length(meta)) meta[1L] else NULL)
+  if (isFALSE(area)) return(NULL)
+  if (!is.character(area) || length(area) != 1L || is.na(area)) {
+    abort("{.arg area} must be the name of an item metadata column, {.code NULL} or {.code FALSE}.",
+          call = call)
+  }
+  if (!area %in% meta) {
+    abort(c("{.arg area} must name an item metadata column.",
+            "x" = "{.field {area}} is not one.",
+            "i" = if (length(meta)) "The metadata columns are {.field {meta}}." else
+              "The items have no metadata."), call = call, class = "consensr_error_column")
+  }
+  area
+}
+
+# `by` and `round` can't be given with a result: it carries its own.
+refuse_result_args <- function(x, by, round, call) {
+  given <- c(if (!is.null(by)) "by", if (!is.null(round)) "round")
+  if (length(given)) {
+    abort(c("{.arg {given}} can't be given with a {.cls {class(x)[1]}} result.",
+            "i" = "The result's own rounds and groups are shown; compute it with {.arg {given}} instead."),
+          call = call, class = "consensr_error_argument")
+  }
+}

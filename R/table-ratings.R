@@ -181,22 +181,6 @@ match_consensus <- function(res, items, call) {
 }
 
 # NULL -> first metadata column (or none); FALSE -> none; a string -> checked.
-resolve_group_col <- function(group_col, items, call) {
-  meta <- setdiff(names(items), "item")
-  if (is.null(group_col)) return(if (length(meta)) meta[1L] else NULL)
-  if (isFALSE(group_col)) return(NULL)
-  if (!is.character(group_col) || length(group_col) != 1L || is.na(group_col)) {
-    abort("{.arg group_col} must be the name of an item metadata column, {.code NULL} or {.code FALSE}.",
-          call = call)
-  }
-  if (!group_col %in% meta) {
-    abort(c("{.arg group_col} must name an item metadata column.",
-            "x" = "{.field {group_col}} is not one.",
-            "i" = if (length(meta)) "The metadata columns are {.field {meta}}." else
-              "The items have no metadata."), call = call)
-  }
-  group_col
-}
 
 # Stable reordering so that each group's rows are contiguous, groups in the
 # order of the factor levels (or first appearance); optional blanking.

@@ -25,17 +25,14 @@ panels_of_ratings <- function(r, by = NULL) {
     p <- rparts[[i]]
     if (is.null(by)) {
       parts[[length(parts) + 1L]] <- p
-      keys[[length(keys) + 1L]] <- data.frame(.round = if (!is.null(rkeys)) rkeys[i])
+      keys[[length(keys) + 1L]] <- key_row(if (!is.null(rkeys)) rkeys[i], NULL)
       next
     }
     g <- ratings_units(p)[[by]]
     groups <- panel_group_levels(g)
     for (lev in groups) {
       parts[[length(parts) + 1L]] <- ratings_drop_unrated(ratings_subset(p, as.character(g) == lev))
-      keys[[length(keys) + 1L]] <- data.frame(
-        .round = if (!is.null(rkeys)) rkeys[i],
-        .group = lev
-      )
+      keys[[length(keys) + 1L]] <- key_row(if (!is.null(rkeys)) rkeys[i], lev)
     }
   }
   new_panels(keys, parts, r$round, by)
@@ -59,7 +56,7 @@ panels_of_result <- function(x) {
     rownames(d) <- NULL
     for (a in names(keep_attrs)) attr(d, a) <- keep_attrs[[a]]
     parts[[length(parts) + 1L]] <<- d
-    keys[[length(keys) + 1L]] <<- data.frame(.round = rk, .group = gk)
+    keys[[length(keys) + 1L]] <<- key_row(rk, gk)
   }
   for (rk in if (is.null(rounds)) list(NULL) else as.list(rounds)) {
     d <- if (is.null(rk)) rows else rows[as.character(rows[[round]]) == rk, , drop = FALSE]
@@ -74,9 +71,16 @@ panels_of_result <- function(x) {
   new_panels(keys, parts, round, by)
 }
 
+# One row of panel keys (no columns when there are neither rounds nor groups).
+key_row <- function(rk, gk) {
+  cols <- Filter(Negate(is.null), list(.round = rk, .group = gk))
+  if (length(cols) == 0L) return(data.frame(row.names = 1L))
+  as.data.frame(cols, stringsAsFactors = FALSE)
+}
+
 new_panels <- function(keys, parts, round, by) {
-  keys <- do.call(rbind, keys)
-  if (is.null(keys) || ncol(keys) == 0L) keys <- data.frame(row.names = seq_along(parts))
+  keys <- if (length(keys) && ncol(keys[[1L]]) > 0L) do.call(rbind, keys) else
+    data.frame(row.names = seq_along(parts))
   lev <- function(v) if (is.factor(v)) v else factor(v, levels = unique(v))
   if (".round" %in% names(keys)) keys$.round <- lev(keys$.round)
   if (".group" %in% names(keys)) keys$.group <- lev(keys$.group)
@@ -112,3 +116,20 @@ stack_panels <- function(panels, pieces) {
 panel_keys <- function(panels) names(panels$keys)
 
 `%||%` <- function(a, b) if (is.null(a)) b else a
+
+# Facets of a plot: item areas in rows, rounds and groups in columns (each
+# labelled with its column name, e.g. "round: 2").
+panel_facets <- function(area, keys, free_y = TRUE) {
+  if (is.null(area) && length(keys) == 0L) return(NULL)
+  rows <- if (!is.null(area)) ggplot2::vars(!!rlang::sym(area))
+  cols <- if (length(keys)) ggplot2::vars(!!!rlang::syms(keys))
+  ggplot2::facet_grid(
+    rows = rows, cols = cols,
+    scales = if (free_y) "free_y" else "fixed",
+    space = if (free_y) "free_y" else "fixed",
+    labeller = ggplot2::labeller(
+      .rows = ggplot2::label_wrap_gen(width = 22),
+      .cols = ggplot2::label_both
+    )
+  )
+}
