@@ -162,12 +162,12 @@ agreement <- function(x,
                 conf_level = conf_level, B = B)
     }))
   }
-  method <- rlang::arg_match(method, multiple = TRUE, error_call = call)
+  method <- classed_arg(rlang::arg_match(method, multiple = TRUE, error_call = call))
   if (length(method) == 0L) {
     abort("{.arg method} must name at least one method.", call = call)
   }
-  metric <- rlang::arg_match(metric, error_call = call)
-  missing <- rlang::arg_match(missing, error_call = call)
+  metric <- classed_arg(rlang::arg_match(metric, error_call = call))
+  missing <- classed_arg(rlang::arg_match(missing, error_call = call))
   check_conf_level(conf_level, call)
   B <- check_replicates(B, call)
 

@@ -159,8 +159,8 @@ format.consensr_attrition <- function(x, ...) {
   for (k in seq_len(nrow(x))) {
     prev <- match(paste(as.integer(x$round[k]) - 1L, if (grouped) x[[by]][k]), key)
     lines <- c(lines, sprintf("  %s: %s%d responded, %d completed%s",
-                              if (!grouped) x$round[k] else
-                                paste0(x$round[k], ", ", x[[by]][k]),
+                              if (!grouped) round_label("round", x$round[k]) else
+                                paste0(round_label("round", x$round[k]), ", ", x[[by]][k]),
                               if (is.na(x$invited[k])) "" else sprintf("%d invited, ", x$invited[k]),
                               x$responded[k], x$completed[k],
                               if (is.na(x$retained[k]) || is.na(prev)) "" else sprintf(", %d of %d retained (%s)",

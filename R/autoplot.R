@@ -32,7 +32,7 @@ NULL
 #' @rdname autoplot.consensr
 #' @export
 autoplot.consensr_consensus <- function(object, type = c("bars", "infogram"), ...) {
-  type <- rlang::arg_match(type)
+  type <- classed_arg(rlang::arg_match(type))
   switch(type,
     bars = plot_bars(object, ...),
     infogram = plot_infogram(object, ...)

@@ -14,6 +14,16 @@ abort <- function(message, ..., class = "consensr_error_argument",
                  call = call, .envir = .envir)
 }
 
+# A rule needs its target levels and its threshold, in that order.
+require_rule <- function(target, threshold, call = rlang::caller_env()) {
+  if (missing(target)) {
+    abort(c("{.arg target} must name the level(s) counted towards consensus.",
+            "i" = "For example {.code target = \"Fundamental\"} or {.code target = 7:9}."),
+          call = call)
+  }
+  require_threshold(threshold, call = call)
+}
+
 # The rule's threshold has no default: a study fixes it before the ratings
 # are in (ACCORD; Diamond et al. 2014), so the user writes it.
 require_threshold <- function(threshold, call = rlang::caller_env()) {
@@ -153,4 +163,15 @@ refuse_result_args <- function(x, by, round, call) {
             "i" = "The result's own rounds and groups are shown; compute it with {.arg {given}} instead."),
           call = call, class = "consensr_error_argument")
   }
+}
+
+# rlang::arg_match() errors get the consensr classes (the value is
+# evaluated lazily, in the frame of the function whose argument it is).
+classed_arg <- function(value) {
+  withCallingHandlers(value, rlang_error = function(e) {
+    if (!inherits(e, "consensr_error")) {
+      class(e) <- c("consensr_error_argument", "consensr_error", class(e))
+      rlang::cnd_signal(e)
+    }
+  })
 }

@@ -38,9 +38,8 @@
 #' @inheritParams consensus
 #' @param by The name of the column that puts respondents into groups
 #'   (for counts: the group column of the table). Required.
-#' @param ... Passed to [consensus()]: `threshold`, `opposite`,
-#'   `opposite_threshold`, `strict`, and to [as_ratings()]: `respondent`,
-#'   `item`, `rating`, `levels`, `items`, `item_data`, `format`.
+#' @param ... Passed to [as_ratings()]: `respondent`, `item`, `rating`,
+#'   `levels`, `items`, `item_data`, `format`, `missing_levels`.
 #' @param test `"fisher"` (the default) or `"chisq"`.
 #' @param simulate `NULL` (decide per item, see the section The test),
 #'   `TRUE` or `FALSE`.
@@ -61,7 +60,7 @@
 #'   *Scandinavian Journal of Statistics*, 6, 65-70.
 #' @examples
 #' panel <- merge(atmp_ratings, atmp_participants, by = "respondent")
-#' cmp <- compare_groups(panel, "Fundamental", by = "setting",
+#' cmp <- compare_groups(panel, "Fundamental", 0.75, by = "setting",
 #'                       levels = c("Fundamental", "Ancillary", "Less Important"))
 #' cmp
 #' @param round Optional name of a column of `x` that holds the Delphi round:
@@ -69,16 +68,18 @@
 #'   with a round column (printed round by round).
 #' @md
 #' @export
-compare_groups <- function(x, target, by, ..., test = c("fisher", "chisq"),
-                           simulate = NULL, B = 2000, p_adjust = "holm",
-                           round = NULL) {
+compare_groups <- function(x, target, threshold, opposite = NULL,
+                           opposite_threshold = NULL, strict = FALSE, ...,
+                           test = c("fisher", "chisq"), simulate = NULL,
+                           B = 2000, p_adjust = "holm", by, round = NULL) {
   call <- rlang::current_env()
+  require_rule(target, threshold, call = call)
   if (missing(by)) {
     abort("{.arg by} must name the column of respondent groups, e.g. {.code by = \"setting\"}.",
           call = call)
   }
   check_string(by, "by", call = call)
-  test <- rlang::arg_match(test)
+  test <- classed_arg(rlang::arg_match(test))
   if (!is.null(simulate)) check_flag(simulate, "simulate", call = call)
   B <- rob_check_whole(B, "B", call = call)
   if (!is.character(p_adjust) || length(p_adjust) != 1L ||
@@ -86,16 +87,17 @@ compare_groups <- function(x, target, by, ..., test = c("fisher", "chisq"),
     abort(c("{.arg p_adjust} must be one of {.val {stats::p.adjust.methods}}.",
             "x" = "It is {.val {p_adjust}}."), call = call)
   }
-  r <- groups_read(x, by, ..., round = round)
+  as_fraction(threshold, "threshold", call = call)
+  r <- as_ratings(x, ..., by = by, round = round)
   if (!is.null(r$round)) {
     return(round_apply(r, function(d) {
-      compare_groups(d, target, by, ..., test = test, simulate = simulate,
-                     B = B, p_adjust = p_adjust)
+      compare_groups(d, target, threshold, opposite, opposite_threshold,
+                     strict, test = test, simulate = simulate, B = B,
+                     p_adjust = p_adjust, by = by)
     }))
   }
-  args <- groups_rule_args(...)
-  rule <- new_rule(r$levels, target, args$threshold, args$opposite,
-                   args$opposite_threshold, args$strict, by, call)
+  rule <- new_rule(r$levels, target, threshold, opposite, opposite_threshold,
+                   strict, by, call)
   tab <- ratings_table(r, grouped = TRUE)
   G <- length(tab$groups)
   if (G < 2L) {
@@ -135,18 +137,6 @@ compare_groups <- function(x, target, by, ..., test = c("fisher", "chisq"),
             rule = rule, by = by, groups = groups, group_levels = tab$groups,
             item_vars = setdiff(names(r$items), "item"),
             p_adjust = p_adjust, test = test)
-}
-
-# The ratings, with the rule arguments of `...` set aside.
-groups_read <- function(x, by, ..., threshold = NULL, opposite = NULL,
-                        opposite_threshold = NULL, strict = NULL, round = NULL) {
-  as_ratings(x, ..., by = by, round = round)
-}
-
-groups_rule_args <- function(..., threshold = 0.75, opposite = NULL,
-                             opposite_threshold = NULL, strict = FALSE) {
-  list(threshold = threshold, opposite = opposite,
-       opposite_threshold = opposite_threshold, strict = strict)
 }
 
 # One item: `tbl` is the group x level table of counts.

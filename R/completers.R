@@ -28,8 +28,8 @@ consensus_completers <- function(x, target, threshold, opposite = NULL,
                                  completers = c("all_rounds", "all_items"),
                                  by = NULL, round = NULL) {
   call <- rlang::current_env()
-  require_threshold(threshold, call = call)
-  completers <- rlang::arg_match(completers, error_call = call)
+  require_rule(target, threshold, call = call)
+  completers <- classed_arg(rlang::arg_match(completers, error_call = call))
   p <- rounds_prepare(x, round, list(...), call, by = by, codes = TRUE)
   rule_of <- function(r) {
     consensus(r, target = target, threshold = threshold, opposite = opposite,

@@ -87,7 +87,7 @@ consensus <- function(x, target, threshold, opposite = NULL,
                       opposite_threshold = NULL, strict = FALSE, ...,
                       by = NULL, round = NULL) {
   call <- rlang::current_env()
-  require_threshold(threshold, call = call)
+  require_rule(target, threshold, call = call)
   # the rule's numbers are checked before the data are read (and reported)
   as_fraction(threshold, "threshold", call = call)
   r <- as_ratings(x, ..., by = by, round = round)
@@ -100,6 +100,7 @@ consensus <- function(x, target, threshold, opposite = NULL,
     after <- c("item", attr(res[[1L]], "item_vars"))
     out <- bind_rounds(res, sp, after)
     if (!is.null(by)) attr(out, "groups") <- bind_rounds(lapply(res, attr, "groups"), sp, after)
+    attr(out, "ratings") <- r
     return(out)
   }
   rule <- new_rule(r$levels, target, threshold, opposite, opposite_threshold,

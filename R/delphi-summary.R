@@ -81,8 +81,8 @@ delphi_summary <- function(x, target, threshold, opposite = NULL,
                            carry = c("not_reached", "all"), by = NULL,
                            round = NULL) {
   call <- rlang::current_env()
-  require_threshold(threshold, call = call)
-  carry <- rlang::arg_match(carry, error_call = call)
+  require_rule(target, threshold, call = call)
+  carry <- classed_arg(rlang::arg_match(carry, error_call = call))
   p <- rounds_prepare(x, round, list(...), call, by = by)
   cons <- rounds_consensus(p, target, threshold, opposite, opposite_threshold, strict)
   delphi_frame(cons, p, carry)

@@ -28,7 +28,8 @@ plot_groups_data <- function(x, area = NULL) {
     abort("{.arg x} must be a {.fn compare_groups} result or a {.fn consensus} result computed with {.arg by}, not {.obj_type_friendly {x}}.",
           call = call)
   }
-  refuse_rounds(x, "plot_groups", call)
+  rr <- result_rounds(x)
+  if (!is.null(rr)) return(stack_rounds(rr, plot_groups_data, area = area))
   rule <- attr(x, "rule")
   groups <- attr(x, "groups")
   by <- rule$by
@@ -104,9 +105,9 @@ grp_item_order <- function(item, key, area = NULL) {
 }
 
 grp_facet_area <- function(p, d) {
-  if (is.null(attr(d, "area"))) return(p)
-  p + ggplot2::facet_grid(rows = ggplot2::vars(.data$area), scales = "free_y",
-                          space = "free_y",
-                          labeller = ggplot2::label_wrap_gen(width = 20)) +
+  area <- if (!is.null(attr(d, "area"))) "area"
+  facets <- panel_facets(area, attr(d, "round"))
+  if (is.null(facets)) return(p)
+  p + facets +
     ggplot2::theme(strip.text.y = ggplot2::element_text(angle = 0, hjust = 0))
 }

@@ -43,8 +43,9 @@ plot_robustness_data <- function(x, what = c("interval", "share"),
     abort("{.arg x} must be a {.fn consensus_robustness} result, not {.obj_type_friendly {x}}.",
           call = call)
   }
-  refuse_rounds(x, "plot_robustness", call)
-  what <- rlang::arg_match(what)
+  what <- classed_arg(rlang::arg_match(what))
+  rr <- result_rounds(x)
+  if (!is.null(rr)) return(stack_rounds(rr, plot_robustness_data, what = what, area = area))
   method <- attr(x, "method")
   if (what == "share" && method != "bootstrap") {
     abort("{.code what = \"share\"} needs a bootstrap; {.arg x} is a jackknife.",
@@ -65,9 +66,11 @@ plot_robustness_data <- function(x, what = c("interval", "share"),
     d$n_flips <- x$n_flips
   }
   d$reached <- x$reached
+  d$status <- x$status
   key <- if (what == "share") d$p_reached else d$prop
   d$item <- grp_item_order(d$item, key, if (!is.null(area)) d$area)
   attr(d, "threshold") <- rule$frac[1L] / rule$frac[2L]
+  attr(d, "rule") <- rule
   attr(d, "method") <- method
   attr(d, "what") <- what
   attr(d, "area") <- area
@@ -85,11 +88,17 @@ plot_robustness <- function(x, what = c("interval", "share"), area = NULL,
   d <- plot_robustness_data(x, what, area)
   thr <- attr(d, "threshold")
   pct <- function(v) paste0(round(100 * v), "%")
-  d$reached <- factor(ifelse(is.na(d$reached), "undecided",
-                             ifelse(d$reached, "reached", "not reached")),
-                      levels = c("reached", "not reached", "undecided"))
+  # three outcomes for two-sided rules (in, out, none), two otherwise
+  two_sided <- !is.null(attr(d, "rule")$opposite)
+  lv <- if (two_sided) c("consensus in", "consensus out", "no consensus", "undecided") else
+    c("reached", "not reached", "undecided")
+  d$reached <- factor(
+    if (two_sided) ifelse(is.na(d$status), "undecided", as.character(d$status)) else
+      ifelse(is.na(d$reached), "undecided", ifelse(d$reached, "reached", "not reached")),
+    levels = lv)
   colours <- c(reached = "#1b7837", `not reached` = "#762a83",
-               undecided = "grey50")
+               `consensus in` = "#1b7837", `consensus out` = "#B2182B",
+               `no consensus` = "#762a83", undecided = "grey50")
   if (attr(d, "what") == "share") {
     p <- ggplot2::ggplot(d, ggplot2::aes(x = .data$p_reached, y = .data$item)) +
       ggplot2::geom_vline(xintercept = stable, linetype = "dotted", colour = "grey40") +

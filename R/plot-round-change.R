@@ -36,11 +36,11 @@ plot_round_change_data <- function(x, target, threshold, opposite = NULL,
                                    ..., items = c("rerated", "all"), by = NULL,
                                    round = NULL) {
   call <- rlang::current_env()
-  items <- rlang::arg_match(items, error_call = call)
+  items <- classed_arg(rlang::arg_match(items, error_call = call))
   s <- if (inherits(x, "consensr_delphi_summary")) {
     x
   } else {
-    require_threshold(threshold, call = call)
+    require_rule(target, threshold, call = call)
     delphi_summary(x, target = target, threshold = threshold, opposite = opposite,
                    opposite_threshold = opposite_threshold, strict = strict, ...,
                    by = by, round = round)
@@ -68,7 +68,7 @@ plot_round_change <- function(x, target, threshold, opposite = NULL,
                               items = c("rerated", "all"), area = NULL,
                               by = NULL, round = NULL) {
   call <- rlang::current_env()
-  items <- rlang::arg_match(items, error_call = call)
+  items <- classed_arg(rlang::arg_match(items, error_call = call))
   d <- plot_round_change_data(x, target = target, threshold = threshold,
                               opposite = opposite,
                               opposite_threshold = opposite_threshold,

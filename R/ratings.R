@@ -155,7 +155,7 @@ as_ratings.data.frame <- function(x, ..., respondent = "respondent",
   if (!is.null(by)) check_string(by, "by", call = call)
   if (!is.null(round)) check_string(round, "round", call = call)
   check_flag(quiet, "quiet", call = call)
-  format <- rlang::arg_match(format, error_call = call)
+  format <- classed_arg(rlang::arg_match(format, error_call = call))
   notes <- character()
 
   gv <- group_vars_of(x)

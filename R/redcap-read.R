@@ -150,8 +150,8 @@ read_redcap <- function(records, dictionary, ..., rating_fields = NULL,
                         invalid = c("error", "missing"), round = NULL) {
   call <- rlang::current_env()
   rlang::check_dots_empty(call = call)
-  area <- rlang::arg_match(area, error_call = call)
-  invalid <- rlang::arg_match(invalid, error_call = call)
+  area <- classed_arg(rlang::arg_match(area, error_call = call))
+  invalid <- classed_arg(rlang::arg_match(invalid, error_call = call))
   if (!is.null(round)) check_string(round, "round", call = call)
 
   dict <- redcap_dictionary(redcap_read_table(dictionary, "dictionary", call), call)
@@ -536,15 +536,8 @@ redcap_classify_columns <- function(cn, dict, rating_fields, round_source) {
       } else if (type %in% c("text", "notes")) {
         out$role[j] <- "open text"
       } else {
-        out$reason[j] <- switch(type,
-          calc = "calculated field: derived from other fields",
-          file = "file upload field",
-          sql = "sql field: its choices come from a database query, not the dictionary",
-          slider = "slider field: a number (0-100), not a choice scale",
-          descriptive = "descriptive field: holds no data",
-          checkbox = "checkbox field exported as one column: expected one column per choice",
-          sprintf("field type \"%s\" is not read", type)
-        )
+        out$reason[j] <- redcap_reason(redcap_type_reasons, type,
+                                       sprintf("field type \"%s\" is not read", type))
       }
     } else if (!is.null(cb) && tolower(nm) %in% tolower(cb$column)) {
       k <- match(tolower(nm), tolower(cb$column))
@@ -558,14 +551,7 @@ redcap_classify_columns <- function(cn, dict, rating_fields, round_source) {
         out$role[j] <- "checkbox"
       }
     } else if (grepl("^redcap_", nm)) {
-      out$reason[j] <- switch(nm,
-        redcap_event_name = "REDCap event (not the round)",
-        redcap_repeat_instance = "REDCap repeat instance (not the round)",
-        redcap_repeat_instrument = "REDCap repeating instrument name",
-        redcap_data_access_group = "used: data access group, in respondents",
-        redcap_survey_identifier = "REDCap survey identifier",
-        "REDCap column not read"
-      )
+      out$reason[j] <- redcap_reason(redcap_column_reasons, nm, "REDCap column not read")
       if (nm == "redcap_data_access_group") out$role[j] <- "respondent"
     } else if (grepl("_complete$", nm) && sub("_complete$", "", nm) %in% forms) {
       out$reason[j] <- "form completion status (0 incomplete, 1 unverified, 2 complete)"
@@ -685,3 +671,23 @@ redcap_abort_invalid <- function(problems, call) {
 }
 
 redcap_cli_escape <- function(x) gsub("\\}", "}}", gsub("\\{", "{{", x))
+
+# Why a field type or a REDCap column is not read as ratings.
+redcap_type_reasons <- c(
+  calc = "calculated field: derived from other fields",
+  file = "file upload field",
+  sql = "sql field: its choices come from a database query, not the dictionary",
+  slider = "slider field: a number (0-100), not a choice scale",
+  descriptive = "descriptive field: holds no data",
+  checkbox = "checkbox field exported as one column: expected one column per choice"
+)
+redcap_column_reasons <- c(
+  redcap_event_name = "REDCap event (not the round)",
+  redcap_repeat_instance = "REDCap repeat instance (not the round)",
+  redcap_repeat_instrument = "REDCap repeating instrument name",
+  redcap_data_access_group = "used: data access group, in respondents",
+  redcap_survey_identifier = "REDCap survey identifier"
+)
+redcap_reason <- function(reasons, key, otherwise) {
+  if (key %in% names(reasons)) reasons[[key]] else otherwise
+}

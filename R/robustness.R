@@ -111,8 +111,8 @@ consensus_robustness <- function(x, target, threshold, opposite = NULL,
                                  B = 2000, conf_level = 0.95, progress = NULL,
                                  detail = FALSE, by = NULL, round = NULL) {
   call <- rlang::current_env()
-  require_threshold(threshold, call = call)
-  method <- rlang::arg_match(method)
+  require_rule(target, threshold, call = call)
+  method <- classed_arg(rlang::arg_match(method))
   B <- rob_check_whole(B, "B", call = call)
   ci_check_conf_level(conf_level, call = call)
   if (!is.null(progress)) check_flag(progress, "progress", call = call)

@@ -103,7 +103,7 @@ round_stability <- function(x, from = NULL, to = NULL, ...,
                             round = NULL) {
   call <- rlang::current_env()
   refuse_by(..., fun = "round_stability", call = call, x = x)
-  test <- rlang::arg_match(test, error_call = call)
+  test <- classed_arg(rlang::arg_match(test, error_call = call))
   if (!is.numeric(conf_level) || length(conf_level) != 1L || is.na(conf_level) ||
       conf_level <= 0 || conf_level >= 1) {
     abort("{.arg conf_level} must be a single number between 0 and 1.", call = call)

@@ -47,7 +47,7 @@ threshold_sensitivity <- function(x, target, threshold, opposite = NULL,
                                   thresholds = seq(0.5, 1, by = 0.05),
                                   by = NULL, round = NULL) {
   call <- rlang::current_env()
-  require_threshold(threshold, call = call)
+  require_rule(target, threshold, call = call)
   reference <- threshold
   r <- as_ratings(x, ..., by = by, round = round)
   by <- analysis_by(r, by)

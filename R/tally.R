@@ -54,7 +54,7 @@ tally_ratings <- function(x, ..., by = NULL, round = NULL) {
 ratings_table <- function(r, grouped) {
   K <- length(r$levels)
   m <- nrow(r$items)
-  if (grouped && is.null(r$by)) stop("internal: grouped table without `by`")
+  if (grouped && is.null(r$by)) abort("internal: grouped table without `by`.", class = "consensr_error_internal")
   if (has_codes(r)) {
     if (grouped) {
       G <- nlevels(r$group)

@@ -31,7 +31,8 @@ panels_of_ratings <- function(r, by = NULL) {
     g <- ratings_units(p)[[by]]
     groups <- panel_group_levels(g)
     for (lev in groups) {
-      parts[[length(parts) + 1L]] <- ratings_drop_unrated(ratings_subset(p, as.character(g) == lev))
+      # every item of the round, also one a group did not rate (n = 0)
+      parts[[length(parts) + 1L]] <- ratings_subset(p, as.character(g) == lev)
       keys[[length(keys) + 1L]] <- key_row(if (!is.null(rkeys)) rkeys[i], lev)
     }
   }
@@ -132,4 +133,51 @@ panel_facets <- function(area, keys, free_y = TRUE) {
       .cols = ggplot2::label_both
     )
   )
+}
+
+# The rounds of a result as single-round results: list(parts, labels, name);
+# NULL for a single-round result. Per-round results kept by round_apply()
+# ("by_round") are used as they are; otherwise the rows (and the per-group
+# rows) of each round are taken.
+result_rounds <- function(x) {
+  round <- attr(x, "round")
+  if (is.null(round) || !round %in% names(x)) return(NULL)
+  labels <- panel_group_levels(x[[round]])
+  parts <- attr(x, "by_round")
+  if (is.null(parts) || length(parts) != length(labels)) {
+    groups <- attr(x, "groups")
+    parts <- lapply(labels, function(v) {
+      keep <- as.character(x[[round]]) == v
+      part <- x[keep, , drop = FALSE]
+      for (a in setdiff(names(attributes(x)), c("names", "row.names", "class"))) {
+        attr(part, a) <- attr(x, a)
+      }
+      class(part) <- class(x)
+      attr(part, "round") <- NULL
+      attr(part, "by_round") <- NULL
+      part[[round]] <- NULL
+      if (!is.null(groups) && round %in% names(groups)) {
+        attr(part, "groups") <- groups[as.character(groups[[round]]) == v, , drop = FALSE]
+      }
+      part
+    })
+  }
+  list(parts = parts, labels = labels, name = round)
+}
+
+# Per-round plot data stacked with the round column (a factor in order).
+stack_rounds <- function(rr, fun, ...) {
+  pieces <- lapply(seq_along(rr$parts), function(i) {
+    d <- fun(rr$parts[[i]], ...)
+    a <- attributes(d)
+    d <- cbind(stats::setNames(data.frame(factor(rep(rr$labels[i], nrow(d)), levels = rr$labels)),
+                               rr$name), d)
+    list(d = d, a = a)
+  })
+  out <- do.call(rbind, lapply(pieces, `[[`, "d"))
+  rownames(out) <- NULL
+  a <- pieces[[1L]]$a
+  for (nm in setdiff(names(a), c("names", "row.names", "class"))) attr(out, nm) <- a[[nm]]
+  attr(out, "round") <- rr$name
+  out
 }

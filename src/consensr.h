@@ -37,6 +37,7 @@ int check_scalar_int(SEXP x, const char *what, int min);
 int check_flag(SEXP x, const char *what);
 void check_int_vector(SEXP x, const char *what);
 kern_frac check_fraction(SEXP x, const char *what);
+SEXP named_pair(const char *n1, SEXP v1, const char *n2, SEXP v2);
 
 /* checks of the rule's counts, shared by rule.c and sensitivity.c */
 R_xlen_t check_counts(SEXP k_target, SEXP k_opp, SEXP n, int G);

@@ -46,13 +46,7 @@ SEXP ffi_rule(SEXP k_target, SEXP k_opp, SEXP n, SEXP n_group, SEXP threshold,
   SEXP grp = PROTECT(Rf_allocVector(INTSXP, n_item * G));
   kern_rule(INTEGER_RO(k_target), k_opp == R_NilValue ? NULL : INTEGER_RO(k_opp),
             INTEGER_RO(n), n_item, G, t, o, s, INTEGER(grp), INTEGER(item));
-  SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
-  SET_VECTOR_ELT(out, 0, item);
-  SET_VECTOR_ELT(out, 1, grp);
-  SEXP nms = PROTECT(Rf_allocVector(STRSXP, 2));
-  SET_STRING_ELT(nms, 0, Rf_mkChar("item"));
-  SET_STRING_ELT(nms, 1, Rf_mkChar("group"));
-  Rf_setAttrib(out, R_NamesSymbol, nms);
-  UNPROTECT(4);
+  SEXP out = named_pair("item", item, "group", grp);
+  UNPROTECT(2);
   return out;
 }

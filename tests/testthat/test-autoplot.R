@@ -16,12 +16,13 @@ builds_cleanly <- function(p) {
 
 # --- plot_sensitivity ---------------------------------------------------------
 
-sens <- threshold_sensitivity(pub, seq(0.5, 1, by = 0.01), "Fundamental")
+sens <- threshold_sensitivity(pub, "Fundamental", threshold = 0.75, thresholds = seq(0.5,
+          1, by = 0.01))
 
 # --- autoplot -----------------------------------------------------------------
 
 test_that("autoplot methods draw the default pictures", {
-  res <- consensus(pub, "Fundamental")
+  res <- consensus(pub, "Fundamental", threshold = 0.75)
   builds_cleanly(autoplot(res))
   builds_cleanly(autoplot(res, type = "infogram"))
   builds_cleanly(autoplot(tally_ratings(consensr::atmp_ratings)))

@@ -47,11 +47,12 @@ test_that("p-values equal fisher.test() on each item's table", {
     expect_identical(cmp$test[j], "Fisher's exact test")
   }
   expect_identical(cmp$p_adjusted, stats::p.adjust(cmp$p_value, "holm"))
-  bh <- compare_groups(df, target = 4, by = "grp", levels = 1:4, p_adjust = "BH")
+  bh <- compare_groups(df, 4, threshold = 0.75, by = "grp", levels = 1:4, p_adjust = "BH")
   expect_identical(bh$p_adjusted, stats::p.adjust(cmp$p_value, "BH"))
 
   # the ATMP panel
-  cmp <- compare_groups(panel, "Fundamental", by = "setting", levels = lv)
+  cmp <- compare_groups(panel, "Fundamental", threshold = 0.75, by = "setting",
+           levels = lv)
   tabs <- grp_tables(panel, "setting", lv)
   p <- vapply(tabs, function(tb) {
     if (nrow(tb) < 2 || ncol(tb) < 2) NA_real_ else stats::fisher.test(tb)$p.value
@@ -64,7 +65,8 @@ test_that("simulated and chi-squared p-values equal the direct calls", {
   df <- grp_random()
   tabs <- grp_tables(df, "grp", 1:4)
   set.seed(5)
-  sim <- compare_groups(df, 4, by = "grp", levels = 1:4, simulate = TRUE, B = 500)
+  sim <- compare_groups(df, 4, threshold = 0.75, by = "grp", levels = 1:4, simulate = TRUE,
+           B = 500)
   set.seed(5)
   ref <- vapply(tabs[3:6], function(tb) {
     stats::fisher.test(tb, simulate.p.value = TRUE, B = 500)$p.value
@@ -72,13 +74,14 @@ test_that("simulated and chi-squared p-values equal the direct calls", {
   expect_identical(sim$p_value[3:6], ref)
   expect_identical(sim$test[3], "Fisher's exact test, simulated (B = 500)")
 
-  chi <- compare_groups(df, 4, by = "grp", levels = 1:4, test = "chisq",
-                        simulate = FALSE)
+  chi <- compare_groups(df, 4, threshold = 0.75, by = "grp", levels = 1:4, test = "chisq",
+           simulate = FALSE)
   ref <- vapply(tabs[3:6], function(tb) suppressWarnings(stats::chisq.test(tb))$p.value,
                 numeric(1))
   expect_identical(chi$p_value[3:6], ref)
   set.seed(6)
-  chi_sim <- compare_groups(df, 4, by = "grp", levels = 1:4, test = "chisq", B = 300)
+  chi_sim <- compare_groups(df, 4, threshold = 0.75, by = "grp", levels = 1:4, test = "chisq",
+               B = 300)
   set.seed(6)
   ref <- vapply(tabs[3:6], function(tb) {
     e <- outer(rowSums(tb), colSums(tb)) / sum(tb)
@@ -92,10 +95,10 @@ test_that("a table too large for the exact test is simulated", {
   set.seed(403)
   df <- grp_random(n = 400, m = 3, K = 9, G = 6)
   set.seed(8)
-  cmp <- compare_groups(df, 9, by = "grp", levels = 1:9, B = 200)
+  cmp <- compare_groups(df, 9, threshold = 0.75, by = "grp", levels = 1:9, B = 200)
   expect_match(cmp$test[3], "simulated")
   expect_match(cmp$note[3], "too large")
-  forced <- compare_groups(df, 9, by = "grp", levels = 1:9, simulate = FALSE)
+  forced <- compare_groups(df, 9, threshold = 0.75, by = "grp", levels = 1:9, simulate = FALSE)
   expect_identical(forced$p_value[3], NA_real_)
   expect_match(forced$note[3], "simulate = TRUE")
 })
@@ -121,34 +124,34 @@ test_that("the per-group columns are those of consensus(by = )", {
 
   # two-sided rule and counts input give the same comparison
   counts <- tally_ratings(panel, by = "setting", levels = lv)
-  a <- compare_groups(counts, "Fundamental", by = "setting", opposite = "Less Important",
-                      opposite_threshold = 0.2)
-  b <- compare_groups(panel, "Fundamental", by = "setting", levels = lv,
-                      opposite = "Less Important", opposite_threshold = 0.2)
+  a <- compare_groups(counts, "Fundamental", threshold = 0.75, by = "setting",
+         opposite = "Less Important", opposite_threshold = 0.2)
+  b <- compare_groups(panel, "Fundamental", threshold = 0.75, by = "setting",
+         levels = lv, opposite = "Less Important", opposite_threshold = 0.2)
   expect_identical(a$p_value, b$p_value)
   expect_identical(a$reached, b$reached)
 })
 
 test_that("bad input gives errors naming the argument", {
-  expect_error(compare_groups(panel, "Fundamental", levels = lv), "`by`")
-  expect_error(compare_groups(panel, "Fundamental", by = 1, levels = lv), "`by`")
-  expect_error(compare_groups(panel, "Fundamental", by = "setting", levels = lv,
-                              p_adjust = "sidak"), "`p_adjust`")
-  expect_error(compare_groups(panel, "Fundamental", by = "setting", levels = lv,
-                              B = 0), "`B`")
-  expect_error(compare_groups(panel, "Fundamental", by = "setting", levels = lv,
-                              simulate = NA), "`simulate`")
-  expect_error(compare_groups(panel, "Fundamental", by = "setting", levels = lv,
-                              test = "g"), "`test`")
-  expect_error(compare_groups(panel, "Essential", by = "setting", levels = lv),
+  expect_error(compare_groups(panel, "Fundamental", threshold = 0.75, levels = lv), "`by`")
+  expect_error(compare_groups(panel, "Fundamental", threshold = 0.75, by = 1, levels = lv), "`by`")
+  expect_error(compare_groups(panel, "Fundamental", threshold = 0.75, by = "setting",
+                 levels = lv, p_adjust = "sidak"), "`p_adjust`")
+  expect_error(compare_groups(panel, "Fundamental", threshold = 0.75, by = "setting",
+                 levels = lv, B = 0), "`B`")
+  expect_error(compare_groups(panel, "Fundamental", threshold = 0.75, by = "setting",
+                 levels = lv, simulate = NA), "`simulate`")
+  expect_error(compare_groups(panel, "Fundamental", threshold = 0.75, by = "setting",
+                 levels = lv, test = "g"), "`test`")
+  expect_error(compare_groups(panel, "Essential", threshold = 0.75, by = "setting", levels = lv),
                "`target`")
   expect_error(compare_groups(panel, "Fundamental", by = "setting", levels = lv,
                               threshold = 2), "`threshold`")
   one <- panel
   one$setting <- "all"
-  expect_error(compare_groups(one, "Fundamental", by = "setting", levels = lv),
+  expect_error(compare_groups(one, "Fundamental", threshold = 0.75, by = "setting", levels = lv),
                "at least 2 groups")
   na <- panel
   na$setting[na$respondent == "R01"] <- NA
-  expect_error(compare_groups(na, "Fundamental", by = "setting", levels = lv), "`by`")
+  expect_error(compare_groups(na, "Fundamental", threshold = 0.75, by = "setting", levels = lv), "`by`")
 })

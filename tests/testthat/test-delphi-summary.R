@@ -16,7 +16,7 @@ test_that("delphi_summary() puts rounds side by side with each item's fate", {
   expect_identical(s$count_1, pub$count[match(s$item, pub$item)])
   expect_identical(s$n_1, pub$n[match(s$item, pub$item)])
   # per round it is consensus() on that round
-  c2 <- consensus(r[r$round == "round_2_arm_1", ], "Fundamental")
+  c2 <- consensus(r[r$round == "round_2_arm_1", ], "Fundamental", threshold = 0.75)
   i <- match(c2$item, s$item)
   expect_identical(s$count_2[i], c2$count)
   expect_identical(s$status_2[i], c2$status)
@@ -43,7 +43,7 @@ test_that("fates: lost consensus, dropped, and carry = 'all'", {
     mk(2, "late", n4), mk(2, "lost", n4), mk(2, "never", n4),
     mk(3, "late", y4), mk(3, "never", n4), mk(3, "new", y4)
   )
-  s <- delphi_summary(d, "yes")
+  s <- delphi_summary(d, "yes", threshold = 0.75)
   f <- setNames(as.character(s$fate), s$item)
   expect_identical(f[["kept"]], "reached")
   expect_identical(f[["late"]], "newly reached")
@@ -57,22 +57,22 @@ test_that("fates: lost consensus, dropped, and carry = 'all'", {
   expect_identical(s$carried, c(FALSE, TRUE, FALSE, FALSE, TRUE, FALSE))
   expect_identical(s$in_final_list, c(TRUE, TRUE, FALSE, FALSE, FALSE, TRUE))
   # every item is meant for every round: items missing later are dropped
-  a <- delphi_summary(d, "yes", carry = "all")
+  a <- delphi_summary(d, "yes", threshold = 0.75, carry = "all")
   fa <- setNames(as.character(a$fate), a$item)
   expect_identical(fa[["kept"]], "dropped")
   expect_identical(fa[["lost"]], "lost consensus")
   expect_identical(fa[["late"]], "newly reached")
-  expect_error(delphi_summary(d, "yes", carry = "some"), "carry")
-  expect_error(delphi_summary(d, "maybe"), "target")
+  expect_error(delphi_summary(d, "yes", threshold = 0.75, carry = "some"), "carry")
+  expect_error(delphi_summary(d, "maybe", threshold = 0.75), "target")
 })
 
 test_that("a read_redcap() result can be given directly", {
   f <- function(x) system.file("extdata", x, package = "consensr")
   imp <- read_redcap(f("atmp_delphi_records.csv"), f("atmp_delphi_dictionary.csv"))
   expect_identical(attrition(imp)$responded, attrition(imp$ratings)$responded)
-  expect_identical(delphi_summary(imp, "Fundamental")$fate,
-                   delphi_summary(imp$ratings, "Fundamental")$fate)
-  expect_error(delphi_summary(imp$ratings, "Fundamental", 0.75, "round", "oops"),
+  expect_identical(delphi_summary(imp, "Fundamental", threshold = 0.75)$fate,
+                   delphi_summary(imp$ratings, "Fundamental", threshold = 0.75)$fate)
+  expect_error(delphi_summary(imp$ratings, "Fundamental", 0.75, NULL, NULL, FALSE, "oops"),
                "must be named")
 })
 

@@ -43,7 +43,7 @@ nine <- local({
 # --- plot_bars_data -----------------------------------------------------------
 
 test_that("plot_bars_data stacks the target first and the shares sum to 1", {
-  d <- plot_bars_data(pub, target = "Fundamental")
+  d <- plot_bars_data(pub, "Fundamental", threshold = 0.75)
   expect_identical(nrow(d), 99L)
   expect_identical(names(d), c("area", "item", "level", "count", "n", "prop",
                                "stack", "xmin", "xmax", "target", "target_prop",
@@ -71,7 +71,7 @@ test_that("plot_bars_data stacks the target first and the shares sum to 1", {
 })
 
 test_that("a target at the end of the scale reverses the stacking", {
-  d <- plot_bars_data(nine, levels = 1:9, target = 7:9, group_col = FALSE)
+  d <- plot_bars_data(nine, 7:9, threshold = 0.75, levels = 1:9, area = FALSE)
   expect_identical(attr(d, "bars")$legend, as.character(9:1))
   first <- d[d$item == "O1", ]
   expect_identical(as.character(first$level), as.character(9:1))
@@ -81,7 +81,7 @@ test_that("a target at the end of the scale reverses the stacking", {
   expect_identical(first$xmax, cumsum(rev(as.vector(k))) / 20)
   expect_identical(first$target_prop[1L], sum(k[7:9]) / 20)
   # a target in the middle goes first, the rest in scale order
-  d <- plot_bars_data(nine, levels = 1:9, target = c(5, 4))
+  d <- plot_bars_data(nine, c(5, 4), threshold = 0.75, levels = 1:9)
   expect_identical(attr(d, "bars")$legend, as.character(c(4, 5, 1:3, 6:9)))
   # no target: scale order, no threshold
   d <- plot_bars_data(nine, levels = 1:9)
@@ -114,7 +114,7 @@ test_that("diverging bars split the scale around the middle level", {
 })
 
 test_that("sorting, unused levels, n = 0 and a single item", {
-  d <- plot_bars_data(pub, target = "Fundamental", sort = TRUE)
+  d <- plot_bars_data(pub, "Fundamental", threshold = 0.75, sort = TRUE)
   f <- d[d$level == "Fundamental", ]
   for (a in levels(pub$area)) {
     s <- f[f$area == a, ]
@@ -139,7 +139,7 @@ test_that("sorting, unused levels, n = 0 and a single item", {
   lo <- d[d$level == "lo", ]
   expect_identical(lo$xmin, lo$xmax)
 
-  d <- plot_bars_data(one_item, target = "yes")
+  d <- plot_bars_data(one_item, "yes", threshold = 0.75)
   expect_identical(nrow(d), 2L)
   expect_identical(d$xmax, c(0.75, 1))
   expect_identical(d$reached, c(TRUE, TRUE))
@@ -163,36 +163,37 @@ test_that("plot_bars_data reads a consensus() result as target vs other levels",
 # --- plot_bars ----------------------------------------------------------------
 
 test_that("plot_bars builds without warnings", {
-  p <- plot_bars(pub, target = "Fundamental")
+  p <- plot_bars(pub, "Fundamental", threshold = 0.75)
   b <- builds_cleanly(p)
   expect_identical(fill_limits(p), fund_levels)
   vline <- b$data[[which(vapply(p$layers, function(l) class(l$geom)[1], "") == "GeomVline")]]
   expect_identical(unique(vline$xintercept), 0.75)
   expect_identical(nlevels(b$layout$layout$PANEL), 7L)
   builds_cleanly(plot_bars(pub, diverging = TRUE))
-  builds_cleanly(plot_bars(pub, target = "Fundamental", diverging = TRUE))
-  builds_cleanly(plot_bars(consensr::atmp_ratings, target = "Fundamental",
-                           sort = TRUE, show_pct = TRUE, show_n = FALSE))
-  builds_cleanly(plot_bars(pub, group_col = FALSE))
-  builds_cleanly(plot_bars(consensus(pub, "Fundamental")))
+  builds_cleanly(plot_bars(pub, "Fundamental", threshold = 0.75, diverging = TRUE))
+  builds_cleanly(plot_bars(consensr::atmp_ratings, "Fundamental", threshold = 0.75, show_n = FALSE,
+                   sort = TRUE, show_pct = TRUE))
+  builds_cleanly(plot_bars(pub, area = FALSE))
+  builds_cleanly(plot_bars(consensus(pub, "Fundamental", threshold = 0.75)))
   builds_cleanly(plot_bars(one_item))
-  builds_cleanly(plot_bars(one_item, target = "no", diverging = TRUE))
-  p <- plot_bars(with_empty, target = "hi", show_pct = TRUE)
+  builds_cleanly(plot_bars(one_item, "no", threshold = 0.75, diverging = TRUE))
+  p <- plot_bars(with_empty, "hi", threshold = 0.75, show_pct = TRUE)
   builds_cleanly(p)
   expect_identical(fill_limits(p), c("hi", "mid", "lo"))
-  p <- plot_bars(nine, levels = 1:9, target = 7:9, show_pct = TRUE)
+  p <- plot_bars(nine, 7:9, threshold = 0.75, levels = 1:9, show_pct = TRUE)
   builds_cleanly(p)
   expect_identical(fill_limits(p), as.character(9:1))
   builds_cleanly(plot_bars(nine, levels = 1:9, diverging = TRUE))
 })
 
 test_that("plot_bars validates its arguments", {
-  expect_error(plot_bars(pub, target = "Essential"), "consensus rule")
+  expect_error(plot_bars(pub, "Essential", threshold = 0.75), "target")
+  expect_snapshot(error = TRUE, plot_bars(pub, threshold = 0.75))
   expect_error(plot_bars(pub, diverging = "yes"), "diverging")
   expect_error(plot_bars(pub, show_n = NA), "show_n")
-  expect_error(plot_bars(pub, group_col = "nope"), "group_col")
+  expect_error(plot_bars(pub, area = "nope"), "area")
   expect_error(plot_bars(pub, wrap = 0), "wrap")
-  expect_error(plot_bars(consensus(pub, "Fundamental"), target = "Fundamental"),
+  expect_error(plot_bars(consensus(pub, "Fundamental", 0.75), "Fundamental", threshold = 0.75),
                "target")
   expect_error(plot_bars(1:3), "as ratings")
 })

@@ -6,7 +6,8 @@ lv <- c("Fundamental", "Ancillary", "Less Important")
 panel <- merge(atmp_ratings, atmp_participants, by = "respondent")
 
 test_that("plot_groups_data() holds the plotted values", {
-  cmp <- compare_groups(panel, "Fundamental", by = "setting", levels = lv)
+  cmp <- compare_groups(panel, "Fundamental", threshold = 0.75, by = "setting",
+           levels = lv)
   d <- plot_groups_data(cmp)
   g <- attr(cmp, "groups")
   expect_identical(as.character(d$item), g$item)
@@ -20,9 +21,9 @@ test_that("plot_groups_data() holds the plotted values", {
     its <- lev[lev %in% d$item[d$area == a]]
     expect_false(is.unsorted(cmp$prop[match(its, cmp$item)]))
   }
-  res <- consensus(panel, "Fundamental", by = "setting", levels = lv)
+  res <- consensus(panel, "Fundamental", threshold = 0.75, by = "setting", levels = lv)
   expect_identical(plot_groups_data(res), d)
-  expect_error(plot_groups_data(consensus(panel, "Fundamental", levels = lv)), "`x`")
+  expect_error(plot_groups_data(consensus(panel, "Fundamental", threshold = 0.75, levels = lv)), "`x`")
   expect_error(plot_groups_data(cmp, area = "nope"), "`area`")
 
   skip_if_not_installed("ggplot2")

@@ -47,11 +47,12 @@ test_that("plot_infogram_data holds exactly the items reaching consensus", {
   expect_identical(d$label[d$item == "Biobanking & Cell/Tissue Sourcing"], "76%")
   expect_identical(as.vector(table(d$area)), c(2L, 2L, 0L, 1L, 6L, 3L, 2L))
   info <- attr(d, "infogram")
-  expect_identical(as.character(info$groups$group[info$groups$empty]),
+  expect_identical(as.character(info$groups$.area[info$groups$empty]),
                    "Clinical Development and Trial Innovation")
   expect_identical(d$index, c(1:2, 1:2, 1L, 1:6, 1:3, 1:2))
   # one decimal; sorted by share within area
-  d1 <- plot_infogram_data(pub, "Fundamental", decimals = 1, sort = TRUE)
+  d1 <- plot_infogram_data(pub, "Fundamental", threshold = 0.75, decimals = 1,
+          sort = TRUE)
   expect_identical(d1$label[d1$item == "Critical Quality Attributes"], "91.7%")
   expect_identical(d1$item[d1$area == "Economic Considerations"],
                    c("Economic Viability of Novel Medical Products",
@@ -62,12 +63,13 @@ test_that("plot_infogram_data holds exactly the items reaching consensus", {
   # the same from a consensus() result and from the respondent-level data
   res <- consensus(pub, "Fundamental", threshold = 0.75)
   expect_identical(plot_infogram_data(res), d)
-  expect_identical(plot_infogram_data(consensr::atmp_ratings, "Fundamental")$item, d$item)
+  expect_identical(plot_infogram_data(consensr::atmp_ratings, "Fundamental", threshold = 0.75)$item, d$item)
   # a tally made within groups is summed over the groups, as in the tables
   panel <- merge(consensr::atmp_ratings, consensr::atmp_participants, by = "respondent")
-  dt <- plot_infogram_data(tally_ratings(panel, by = "setting"), "Fundamental")
+  dt <- plot_infogram_data(tally_ratings(panel, by = "setting"), "Fundamental",
+          threshold = 0.75)
   expect_setequal(dt$item, d$item)
-  dg <- plot_bars_data(tally_ratings(panel, by = "setting"), target = "Fundamental")
+  dg <- plot_bars_data(tally_ratings(panel, by = "setting"), "Fundamental", threshold = 0.75)
   expect_identical(sum(dg$count), sum(pub$count))
   # 80%: two items drop out (as the paper reports)
   d8 <- plot_infogram_data(pub, "Fundamental", threshold = 0.8)
@@ -78,7 +80,7 @@ test_that("plot_infogram_data holds exactly the items reaching consensus", {
 
 test_that("the infogram layout places every card once without overlap", {
   for (k in 1:4) {
-    d <- plot_infogram_data(pub, "Fundamental", ncol = k)
+    d <- plot_infogram_data(pub, "Fundamental", threshold = 0.75, ncol = k)
     g <- attr(d, "infogram")$groups
     expect_true(all(d$column >= 1L & d$column <= k))
     # groups fill the columns in order
@@ -88,7 +90,7 @@ test_that("the infogram layout places every card once without overlap", {
       expect_true(all(-diff(y) >= 1 - 1e-9))
     }
     # cards sit below their group's heading
-    expect_true(all(d$y < g$y[match(as.character(d$area), as.character(g$group))]))
+    expect_true(all(d$y < g$y[match(as.character(d$area), as.character(g$.area))]))
   }
   # the split is balanced: no contiguous split has a shorter tallest column
   expect_identical(split_columns(c(3, 3, 2, 2, 7, 4, 3), 2L), c(1L, 1L, 1L, 1L, 2L, 2L, 2L))
@@ -97,11 +99,11 @@ test_that("the infogram layout places every card once without overlap", {
 })
 
 test_that("plot_infogram builds, also when nothing reached consensus", {
-  p <- plot_infogram(pub, "Fundamental")
+  p <- plot_infogram(pub, "Fundamental", threshold = 0.75)
   builds_cleanly(p)
-  builds_cleanly(plot_infogram(pub, "Fundamental", ncol = 3, sort = TRUE))
-  builds_cleanly(plot_infogram(consensus(consensr::atmp_ratings, "Fundamental")))
-  builds_cleanly(plot_infogram(pub, "Fundamental", group_col = FALSE))
+  builds_cleanly(plot_infogram(pub, "Fundamental", threshold = 0.75, sort = TRUE, ncol = 3))
+  builds_cleanly(plot_infogram(consensus(consensr::atmp_ratings, "Fundamental", threshold = 0.75)))
+  builds_cleanly(plot_infogram(pub, "Fundamental", threshold = 0.75, area = FALSE))
 
   # nobody reaches 100%: an empty infogram with a note in every area
   d <- plot_infogram_data(pub, "Fundamental", threshold = 1)
@@ -111,22 +113,23 @@ test_that("plot_infogram builds, also when nothing reached consensus", {
   b <- builds_cleanly(p)
   labels <- unlist(lapply(b$data, function(l) l$label))
   expect_true(any(grepl("No item reached consensus", labels)))
-  p <- plot_infogram(pub, "Fundamental", threshold = 1, group_col = FALSE)
+  p <- plot_infogram(pub, "Fundamental", threshold = 1, area = FALSE)
   b <- builds_cleanly(p)
   labels <- unlist(lapply(b$data, function(l) l$label))
   expect_true(any(grepl("No item reached consensus (>= 100% Fundamental)", labels,
                         fixed = TRUE)))
 
-  builds_cleanly(plot_infogram(one_item, "yes"))
+  builds_cleanly(plot_infogram(one_item, "yes", threshold = 0.75))
   builds_cleanly(plot_infogram(with_empty, "hi", threshold = 0.5))
   builds_cleanly(plot_infogram(nine, 7:9, threshold = 0.3, levels = 1:9))
 })
 
 test_that("plot_infogram validates its arguments", {
   expect_error(plot_infogram(pub), "target")
-  expect_error(plot_infogram(consensus(pub, "Fundamental"), "Fundamental"), "target")
-  expect_error(plot_infogram(pub, "Essential"), "consensus rule")
-  expect_error(plot_infogram(pub, "Fundamental", ncol = 0), "ncol")
-  expect_error(plot_infogram(pub, "Fundamental", decimals = 9), "decimals")
-  expect_error(plot_infogram(pub, "Fundamental", group_col = "nope"), "group_col")
+  expect_error(plot_infogram(consensus(pub, "Fundamental", 0.75), "Fundamental", threshold = 0.75), "target")
+  expect_error(plot_infogram(pub, "Essential", threshold = 0.75), "consensus rule")
+  expect_snapshot(error = TRUE, plot_infogram(pub, "Fundamental"))
+  expect_error(plot_infogram(pub, "Fundamental", threshold = 0.75, ncol = 0), "ncol")
+  expect_error(plot_infogram(pub, "Fundamental", threshold = 0.75, decimals = 9), "decimals")
+  expect_error(plot_infogram(pub, "Fundamental", threshold = 0.75, area = "nope"), "area")
 })

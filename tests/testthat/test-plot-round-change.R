@@ -8,21 +8,21 @@ example_ratings <- function() {
 
 test_that("the plots build", {
   r <- example_ratings()
-  p <- plot_round_change(r, "Fundamental")
+  p <- plot_round_change(r, "Fundamental", threshold = 0.75)
   expect_s3_class(p, "ggplot")
   expect_no_error(ggplot2::ggplot_build(p))
-  d <- round_change_data(r, "Fundamental")
+  d <- plot_round_change_data(r, "Fundamental", threshold = 0.75)
   expect_identical(nrow(d), 34L)
   expect_true(all(d$rerated))
-  expect_identical(nrow(round_change_data(r, "Fundamental", items = "all")), 50L)
-  s <- delphi_summary(r, "Fundamental")
-  expect_identical(round_change_data(s), d)
+  expect_identical(nrow(plot_round_change_data(r, "Fundamental", threshold = 0.75, items = "all")), 50L)
+  s <- delphi_summary(r, "Fundamental", threshold = 0.75)
+  expect_identical(plot_round_change_data(s), d)
   expect_equal(attr(d, "threshold"), 0.75)
-  fl <- plot_round_flow(round_flow(r, "Fundamental"))
+  fl <- plot_round_flow(round_flow(r, "Fundamental", threshold = 0.75))
   expect_s3_class(fl, "ggplot")
   expect_no_error(ggplot2::ggplot_build(fl))
   one <- r[r$round == "round_1_arm_1", ]
-  expect_error(plot_round_change(one, "Fundamental"), "nothing to plot")
+  expect_error(plot_round_change(one, "Fundamental", threshold = 0.75), "nothing to plot")
 })
 
 test_that("plot_round_change() shows consensus out as its own outcome", {
@@ -34,8 +34,8 @@ test_that("plot_round_change() shows consensus out as its own outcome", {
                          opposite_threshold = 0.15, levels = 1:9)
   b <- ggplot2::ggplot_build(p)
   pts <- b$data[[which(vapply(p$layers, function(l) class(l$geom)[1], "") == "GeomPoint")]]
-  d <- round_change_data(panel, 7:9, threshold = 0.7, opposite = 1:3,
-                         opposite_threshold = 0.15, levels = 1:9)
+  d <- plot_round_change_data(panel, 7:9, threshold = 0.7, opposite = 1:3, opposite_threshold = 0.15,
+         levels = 1:9)
   expect_identical(pts$shape[d$status == "consensus out"], 4)
   expect_identical(unique(pts$shape[d$status == "consensus in"]), 16)
   expect_identical(p$scales$get_scales("shape")$get_limits(),

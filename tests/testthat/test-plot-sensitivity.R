@@ -22,7 +22,8 @@ with_empty <- data.frame(
 
 # --- plot_sensitivity ---------------------------------------------------------
 
-sens <- threshold_sensitivity(pub, seq(0.5, 1, by = 0.01), "Fundamental")
+sens <- threshold_sensitivity(pub, "Fundamental", threshold = 0.75, thresholds = seq(0.5,
+          1, by = 0.01))
 
 test_that("plot_sensitivity_data is the exact step function", {
   d <- plot_sensitivity_data(sens)
@@ -61,20 +62,21 @@ test_that("plot_sensitivity_data(items = TRUE) orders items by switch point", {
 test_that("plot_sensitivity builds without warnings", {
   b <- builds_cleanly(plot_sensitivity(sens))
   builds_cleanly(plot_sensitivity(sens, items = TRUE))
-  coarse <- threshold_sensitivity(consensr::atmp_ratings, c(0.7, 0.75, 0.8), "Fundamental")
+  coarse <- threshold_sensitivity(consensr::atmp_ratings, "Fundamental", threshold = 0.75,
+              thresholds = c(0.7, 0.75, 0.8))
   builds_cleanly(plot_sensitivity(coarse))
   builds_cleanly(plot_sensitivity(coarse, items = TRUE))
-  strict <- threshold_sensitivity(pub, seq(0.6, 0.9, by = 0.05), "Fundamental",
-                                  strict = TRUE)
+  strict <- threshold_sensitivity(pub, "Fundamental", threshold = 0.75, thresholds = seq(0.6,
+              0.9, by = 0.05), strict = TRUE)
   d <- plot_sensitivity_data(strict)
   f <- pub[pub$level == "Fundamental", ]
   # strict: right-continuous, at a switch point the item no longer counts
   expect_identical(d$n_reached[abs(d$threshold - 0.76) < 1e-9],
                    sum(f$count * 100L > 76L * f$n))
   builds_cleanly(plot_sensitivity(strict))
-  single <- threshold_sensitivity(with_empty, 0.5, "hi")
+  single <- threshold_sensitivity(with_empty, "hi", threshold = 0.75, thresholds = 0.5)
   expect_silent(builds_cleanly(plot_sensitivity(single)))
   builds_cleanly(plot_sensitivity(single, items = TRUE))
-  expect_error(plot_sensitivity(consensus(pub, "Fundamental")), "threshold_sensitivity")
+  expect_error(plot_sensitivity(consensus(pub, "Fundamental", threshold = 0.75)), "threshold_sensitivity")
   expect_error(plot_sensitivity(sens, items = NA), "items")
 })

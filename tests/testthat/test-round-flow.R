@@ -8,7 +8,7 @@ example_ratings <- function() {
 
 test_that("round_flow() counts items and panellists through the rounds", {
   r <- example_ratings()
-  fl <- round_flow(r, "Fundamental")
+  fl <- round_flow(r, "Fundamental", threshold = 0.75)
   expect_s3_class(fl, "consensr_round_flow")
   expect_identical(fl$panellists, c(25L, 20L))
   expect_identical(fl$panellists_lost, c(NA, 5L))

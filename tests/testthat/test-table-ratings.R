@@ -113,7 +113,7 @@ test_that("the exact rounding agrees with an integer oracle", {
 test_that("items nobody rated show `empty` and undecided consensus", {
   x <- data.frame(respondent = rep(1:4, 2), item = rep(c("Q1", "Q2"), each = 4),
                   rating = c(1, 1, 1, 2, NA, NA, NA, NA))
-  tab <- table_ratings(x, levels = 1:2, target = 1)
+  tab <- table_ratings(x, 1, threshold = 0.75, levels = 1:2)
   expect_identical(tab$`1`, c("1 75% (3/4)", "-"))
   expect_identical(tab$`2`, c("2 25% (1/4)", "-"))
   expect_identical(tab$n, c(4L, 0L))
@@ -133,10 +133,10 @@ test_that("consensus is flagged from target or from a consensus() result", {
   expect_true(all(!grepl("\\*", tab$item[!tab$consensus])))
 
   res <- consensus(pub, "Fundamental", threshold = 0.75)
-  tab2 <- table_ratings(pub, consensus = res)
+  tab2 <- table_ratings(pub, result = res)
   expect_identical(tab2, tab)
   # a consensus result in another item order is matched by item
-  tab3 <- table_ratings(pub, consensus = res[rev(seq_len(nrow(res))), ])
+  tab3 <- table_ratings(pub, result = res[rev(seq_len(nrow(res))), ])
   expect_identical(tab3$consensus, tab$consensus)
 
   tab4 <- table_ratings(pub, target = "Fundamental", threshold = 0.8, marker = "")
@@ -146,14 +146,14 @@ test_that("consensus is flagged from target or from a consensus() result", {
 })
 
 test_that("respondent-level data, counts and a tally give the same table", {
-  a <- table_ratings(pub, target = "Fundamental")
-  b <- table_ratings(consensr::atmp_ratings, target = "Fundamental")
-  c <- table_ratings(tally_ratings(consensr::atmp_ratings), target = "Fundamental")
+  a <- table_ratings(pub, "Fundamental", threshold = 0.75)
+  b <- table_ratings(consensr::atmp_ratings, "Fundamental", threshold = 0.75)
+  c <- table_ratings(tally_ratings(consensr::atmp_ratings), "Fundamental", threshold = 0.75)
   expect_identical(as.data.frame(b), as.data.frame(a))
   expect_identical(as.data.frame(c), as.data.frame(a))
   # a tally made within groups is summed over the groups
   panel <- merge(consensr::atmp_ratings, consensr::atmp_participants, by = "respondent")
-  d <- table_ratings(tally_ratings(panel, by = "setting"), target = "Fundamental")
+  d <- table_ratings(tally_ratings(panel, by = "setting"), "Fundamental", threshold = 0.75)
   d <- as.data.frame(d)[match(a$item, d$item), ]
   rownames(d) <- NULL
   expect_identical(d, as.data.frame(a))
@@ -165,9 +165,9 @@ test_that("grouping, blanking and abbreviations", {
   expect_identical(sum(nzchar(tab$area)), 7L)
   expect_identical(tab$area[1:4], c("Drug Discovery and Development", "", "",
                                     "Preclinical Development"))
-  tab <- table_ratings(pub, group_col = FALSE)
+  tab <- table_ratings(pub, area = FALSE)
   expect_identical(names(tab), c("item", fund_levels, "n"))
-  tab <- table_ratings(pub, group_col = "name_source")
+  tab <- table_ratings(pub, area = "name_source")
   expect_identical(names(tab)[1L], "name_source")
   # groups made contiguous, input order kept within a group
   expect_identical(tab$name_source, sort(tab$name_source, decreasing = TRUE))
@@ -199,21 +199,21 @@ test_that("table_ratings validates its arguments", {
   expect_error(table_ratings(pub, decimals = 7), "decimals")
   expect_error(table_ratings(pub, decimals = 0.5), "decimals")
   expect_error(table_ratings(pub, decimal_mark = 1), "decimal_mark")
-  expect_error(table_ratings(pub, group_col = "nope"), "group_col")
+  expect_error(table_ratings(pub, area = "nope"), "area")
   expect_error(table_ratings(pub, abbreviate = c("a", "b")), "abbreviate")
   expect_error(table_ratings(pub, repeat_group = NA), "repeat_group")
   expect_error(table_ratings(pub, marker = NULL), "marker")
-  expect_error(table_ratings(pub, target = "Fundamental",
-                             consensus = consensus(pub, "Fundamental")),
+  expect_error(table_ratings(pub, "Fundamental", threshold = 0.75, result = consensus(pub,
+                 "Fundamental", 0.75)),
                "consensus")
-  expect_error(table_ratings(pub, consensus = pub), "consensus")
-  expect_error(table_ratings(pub, consensus = consensus(pub[1:9, ], "Fundamental")),
+  expect_error(table_ratings(pub, result = pub), "consensus")
+  expect_error(table_ratings(pub, result = consensus(pub[1:9, ], "Fundamental", 0.75)),
                "same items")
   # a consensus() result is read through its reference to the ratings
-  res <- consensus(pub, "Fundamental")
-  expect_identical(table_ratings(res)$consensus, table_ratings(pub, consensus = res)$consensus)
+  res <- consensus(pub, "Fundamental", threshold = 0.75)
+  expect_identical(table_ratings(res)$consensus, table_ratings(pub, result = res)$consensus)
   expect_error(table_ratings(res[1:3, ]), "unaltered")
-  expect_error(table_ratings(pub, target = "Essential"), "consensus rule")
+  expect_error(table_ratings(pub, "Essential", threshold = 0.75), "consensus rule")
   expect_error(table_ratings(pub, target = "Fundamental", threshold = 75), "consensus rule")
   expect_error(table_ratings(list(1)), "as ratings")
 })
@@ -227,7 +227,7 @@ test_that("table_ratings() takes a two-sided rule and shows three outcomes", {
   expect_identical(tb$item, c("In *", "Out", "None"))
   res <- consensus(panel, 7:9, 0.7, opposite = 1:3, opposite_threshold = 0.15, levels = 1:9)
   expect_identical(table_ratings(res)$consensus, tb$consensus)
-  expect_identical(table_ratings(panel, levels = 1:9, consensus = res)$consensus, tb$consensus)
+  expect_identical(table_ratings(panel, levels = 1:9, result = res)$consensus, tb$consensus)
   # one-sided rules keep the logical column
   expect_identical(table_ratings(panel, levels = 1:9, target = 7:9, threshold = 0.7)$consensus,
                    c(TRUE, FALSE, FALSE))

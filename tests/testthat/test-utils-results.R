@@ -8,12 +8,12 @@ example_ratings <- function() {
 
 test_that("subsets of the results print as data frames", {
   r <- example_ratings()
-  s <- delphi_summary(r, "Fundamental")
+  s <- delphi_summary(r, "Fundamental", threshold = 0.75)
   expect_output(print(s[1:2, 1:3]), "in vitro")
   st <- round_stability(r)
   expect_output(print(st[1:2, c("item", "n")]), "Biomarkers")
-  fl <- round_flow(r, "Fundamental")
+  fl <- round_flow(r, "Fundamental", threshold = 0.75)
   expect_output(print(fl[1, 1:3]), "round_1_arm_1")
-  cc <- consensus_completers(r, "Fundamental")
+  cc <- consensus_completers(r, "Fundamental", threshold = 0.75)
   expect_output(print(cc[1, 1:3]), "round_1_arm_1")
 })
