@@ -824,6 +824,8 @@ ratings_long <- function(x, respondent, item, rating, scale, item_data, round,
     rows <- res[[5L]][seq_len(min(res[[6L]], 10))]
     v <- x[[rating]][rows]
     found <- sprintf("%s at row %d", encodeString(level_text(v), quote = "\""), rows)
+    # on the round path, say which round the row belongs to
+    if (!is.null(round)) found <- paste0(found, " (", round_label(round, level_text(x[[round]][rows])), ")")
     if (res[[6L]] > length(rows)) found <- c(found, sprintf("%s more", format(res[[6L]] - length(rows), big.mark = ",")))
     rating_error(found, scale, call)
   }
@@ -1086,7 +1088,11 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
                               if (length(person_cols) > 1L) "s" else ""))
   }
   scale <- resolve_scale(scale, as.list(x[cols]), call)
-  enc <- encode_wide(x[cols], scale, function(j, i) sprintf("column %s, row %s", cols[j], i), call)
+  where <- function(j, i) {
+    at <- sprintf("column %s, row %s", cols[j], i)
+    if (is.null(round)) at else paste0(at, " (", round_label(round, level_text(x[[round]][i])), ")")
+  }
+  enc <- encode_wide(x[cols], scale, where, call)
   resp <- data.frame(respondent = ids, stringsAsFactors = FALSE)
   for (col in c(fixed, person_cols)) resp[[col]] <- x[[col]]
   if (is.character(item_data)) {

@@ -126,13 +126,19 @@ table_ratings <- function(x, target = NULL, threshold = NULL, opposite = NULL,
             call = call, class = "consensr_error_result")
     }
     # the rows of a result: a table of those items
-    r <- ratings_items(r, r$items$item %in% as.character(x$item))
+    keep <- r$items$item %in% as.character(x$item)
+    if (!all(keep)) r <- ratings_items(r, keep)
   } else {
     r <- read_for_plot(x, ..., levels = levels, by = by, round = round, call = call)
   }
   if (!is.null(result) && !inherits(result, "consensr_consensus")) {
     abort("{.arg result} must be a {.fn consensus} result, not {.obj_type_friendly {result}}.",
           call = call)
+  }
+  if (!is.null(result) && !is.null(by) && !identical(by, attr(result, "rule")$by)) {
+    abort(c("{.arg by} must be the groups {.arg result} was decided within.",
+            "x" = "{.arg result} was computed {if (is.null(attr(result, 'rule')$by)) 'without groups' else paste0('with by = \"', attr(result, 'rule')$by, '\"')}; {.arg by} is {.val {by}}."),
+          call = call, class = "consensr_error_by")
   }
   by <- if (!is.null(result)) attr(result, "rule")$by else analysis_by(r, by)
   if (!is.null(target)) {

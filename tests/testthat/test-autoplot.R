@@ -30,3 +30,12 @@ test_that("autoplot methods draw the default pictures", {
   builds_cleanly(autoplot(sens, items = TRUE))
   expect_error(autoplot(res, type = "pie"), "type")
 })
+
+test_that("autoplot() of a per-round result draws the rounds apart (vdiffr)", {
+  d <- comet_panel()
+  res <- comet_consensus(d, round = "round")
+  p <- autoplot(res)
+  expect_true("round" %in% names(ggplot2::ggplot_build(p)$layout$layout))
+  skip_if_no_vdiffr()
+  vdiffr::expect_doppelganger("autoplot per round", p)
+})

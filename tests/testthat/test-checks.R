@@ -40,5 +40,6 @@ test_that("check_reported() errors are classed and name it", {
   e <- tryCatch(check_reported(1, 2), error = identity)
   expect_s3_class(e, "consensr_error")
   expect_identical(deparse(conditionCall(e)), "check_reported()")
-  expect_snapshot(error = TRUE, cnd_class = TRUE, check_reported(c(1, 2), 10, "10%"))
+  expect_snapshot(error = TRUE, cnd_class = TRUE,
+                  check_reported(1, 2, "50%", tolerance = -1))
 })

@@ -197,3 +197,14 @@ test_that("plot_bars validates its arguments", {
                "target")
   expect_error(plot_bars(1:3), "as ratings")
 })
+
+test_that("plot_bars() looks as recorded (vdiffr)", {
+  skip_if_no_vdiffr()
+  pub <- consensr::atmp_published
+  vdiffr::expect_doppelganger("bars stacked with threshold",
+                              plot_bars(pub, "Fundamental", 0.75))
+  vdiffr::expect_doppelganger("bars diverging", plot_bars(pub, diverging = TRUE))
+  d <- comet_panel()
+  vdiffr::expect_doppelganger("bars per round and group",
+                              plot_bars(comet_consensus(d, by = "group", round = "round")))
+})

@@ -31,3 +31,11 @@ test_that("plot_groups_data() holds the plotted values", {
   expect_s3_class(p, "ggplot")
   expect_no_error(ggplot2::ggplot_build(p))
 })
+
+test_that("plot_groups() looks as recorded (vdiffr)", {
+  skip_if_no_vdiffr()
+  d <- comet_panel()
+  cg <- compare_groups(d, 7:9, 0.7, respondent = "id", item = "outcome", rating = "score",
+                       levels = 1:9, by = "group", round = "round")
+  vdiffr::expect_doppelganger("groups per round", plot_groups(cg))
+})

@@ -133,3 +133,12 @@ test_that("plot_infogram validates its arguments", {
   expect_error(plot_infogram(pub, "Fundamental", threshold = 0.75, decimals = 9), "decimals")
   expect_error(plot_infogram(pub, "Fundamental", threshold = 0.75, area = "nope"), "area")
 })
+
+test_that("plot_infogram() looks as recorded (vdiffr)", {
+  skip_if_no_vdiffr()
+  vdiffr::expect_doppelganger("infogram reference study",
+                              plot_infogram(consensr::atmp_published, "Fundamental", 0.75))
+  d <- comet_panel()
+  vdiffr::expect_doppelganger("infogram in and out per round",
+                              plot_infogram(comet_consensus(d, round = "round")))
+})

@@ -41,3 +41,12 @@ test_that("plot_round_change() shows consensus out as its own outcome", {
   expect_identical(p$scales$get_scales("shape")$get_limits(),
                    c("consensus in", "consensus out", "no consensus"))
 })
+
+test_that("plot_round_change() looks as recorded (vdiffr)", {
+  skip_if_no_vdiffr()
+  d <- comet_panel()
+  p <- plot_round_change(d, 7:9, 0.7, opposite = 1:3, opposite_threshold = 0.15,
+                         respondent = "id", item = "outcome", rating = "score",
+                         levels = 1:9, round = "round")
+  vdiffr::expect_doppelganger("round change two-sided", p)
+})

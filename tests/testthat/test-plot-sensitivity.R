@@ -80,3 +80,15 @@ test_that("plot_sensitivity builds without warnings", {
   expect_error(plot_sensitivity(consensus(pub, "Fundamental", threshold = 0.75)), "threshold_sensitivity")
   expect_error(plot_sensitivity(sens, items = NA), "items")
 })
+
+test_that("plot_sensitivity() looks as recorded (vdiffr)", {
+  skip_if_no_vdiffr()
+  s <- threshold_sensitivity(consensr::atmp_published, "Fundamental", 0.75,
+                             thresholds = seq(0.5, 1, by = 0.05))
+  vdiffr::expect_doppelganger("sensitivity curve", plot_sensitivity(s))
+  vdiffr::expect_doppelganger("sensitivity items", plot_sensitivity(s, items = TRUE))
+  d <- comet_panel()
+  sr <- threshold_sensitivity(d, 7:9, 0.7, respondent = "id", item = "outcome",
+                              rating = "score", levels = 1:9, round = "round")
+  vdiffr::expect_doppelganger("sensitivity per round", plot_sensitivity(sr))
+})

@@ -362,7 +362,8 @@ test_that("text rounds sort by their number; a table reads a consensus result", 
   res <- consensus(atmp_ratings, "Fundamental", 0.75,
                    levels = c("Fundamental", "Ancillary", "Less Important"))
   expect_identical(table_ratings(res)$consensus, res$reached)
-  expect_snapshot(error = TRUE, table_ratings(res[1:3, ]))
+  # the rows of a result: a table of those items
+  expect_identical(table_ratings(res[1:3, ], area = FALSE)$consensus, res$reached[1:3])
 })
 
 test_that("rand_ucla() warns when the ratings can't be on its 1-9 scale", {
