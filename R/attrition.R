@@ -33,7 +33,7 @@
 #'   system.file("extdata", "atmp_delphi_records.csv", package = "consensr"),
 #'   system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
 #' )
-#' attrition(imp$ratings, invited = c(32, 25))
+#' attrition(imp, invited = c(32, 25))
 #' @export
 attrition <- function(x, invited = NULL, ..., by = NULL, round = NULL) {
   call <- rlang::current_env()

@@ -137,10 +137,16 @@ round_label <- function(name, value) {
 }
 
 # The item metadata column that groups items (facets, table blocks): as
-# given, else the first metadata column; FALSE for none.
+# given, else the first metadata column that tells items apart (a column
+# with one value for every item, such as the round of a one-round subset,
+# groups nothing); FALSE for none.
 resolve_area <- function(area, items, call) {
   meta <- setdiff(names(items), "item")
-  if (is.null(area)) return(if (length(meta)) meta[1L] else NULL)
+  if (is.null(area)) {
+    varies <- vapply(meta, function(v) nrow(items) < 2L || length(unique(items[[v]])) > 1L, TRUE)
+    meta <- meta[varies]
+    return(if (length(meta)) meta[1L] else NULL)
+  }
   if (isFALSE(area)) return(NULL)
   if (!is.character(area) || length(area) != 1L || is.na(area)) {
     abort("{.arg area} must be the name of an item metadata column, {.code NULL} or {.code FALSE}.",
@@ -174,4 +180,24 @@ classed_arg <- function(value) {
       rlang::cnd_signal(e)
     }
   })
+}
+
+# Functions of a result take no `by` or `round` (the result brings its own):
+# say so, with the analysis to give them to; other stray arguments are
+# errors too.
+check_result_dots <- function(..., fun, call = rlang::caller_env()) {
+  if (...length() == 0L) return(invisible())
+  dots <- names(list(...))
+  if (is.null(dots)) dots <- rep("", ...length())
+  given <- intersect(dots, c("by", "round"))
+  if (length(given)) {
+    abort(c("{.fn {fun}} can't take {.arg {given}}: it draws the rounds and groups of the result it is given.",
+            "i" = "Give {.arg {given}} to the analysis that made the result (e.g. {.fn consensus} or {.fn threshold_sensitivity})."),
+          call = call, class = if ("by" %in% given) "consensr_error_by" else "consensr_error_round")
+  }
+  bad <- dots[nzchar(dots)]
+  if (length(bad)) abort("{.fn {fun}} has no argument{?s} {.arg {bad}}.", call = call)
+  n <- sum(!nzchar(dots))
+  abort("{.fn {fun}} takes one result and named options; it got {n} more unnamed argument{?s}.",
+        call = call)
 }

@@ -48,7 +48,8 @@
 #' @return A data frame of class `consensr_group_comparison`, one row per
 #'   item: `item`, the item metadata, `n`, `prop`, `reached`,
 #'   `groups_reached`, then per group `n_<group>`, `prop_<group>`,
-#'   `reached_<group>`, and `p_value`, `p_adjusted`, `test` (the test
+#'   `reached_<group>` (and `status_<group>` for a two-sided rule: in, out
+#'   or none), and `p_value`, `p_adjusted`, `test` (the test
 #'   done) and `note`. The per-group rows of [consensus_groups()] are in the
 #'   attribute `"groups"`, the rule in `"rule"`.
 #' @seealso [plot_groups()], [consensus()]
@@ -124,6 +125,11 @@ compare_groups <- function(x, target, threshold, opposite = NULL,
     out[[paste0("n_", tab$groups[g])]] <- gn[g, ]
     out[[paste0("prop_", tab$groups[g])]] <- gp[g, ]
     out[[paste0("reached_", tab$groups[g])]] <- gr[g, ]
+    # two-sided rules: each group's status keeps in, out and none apart
+    if (!is.null(rule$opposite)) {
+      out[[paste0("status_", tab$groups[g])]] <-
+        factor(matrix(as.character(groups$status), G, m)[g, ], levels = levels(groups$status))
+    }
   }
   tests <- lapply(seq_len(m), function(j) {
     groups_test(t(tab$counts[, , j]), test, simulate, B)
@@ -193,7 +199,8 @@ format.consensr_group_comparison <- function(x, alpha = 0.05, ...) {
   tested <- sum(!is.na(x$p_value))
   differ <- sum(x$p_adjusted < alpha, na.rm = TRUE)
   what <- if (is.null(rule$opposite)) "consensus" else "consensus in"
-  c(sprintf("Comparison of %d %s groups (%s) on %s", length(lv), attr(x, "by"),
+  c(sprintf("Comparison of %d groups%s (%s) on %s", length(lv),
+            if (tolower(attr(x, "by")) %in% c("group", "groups")) "" else paste0(" of ", attr(x, "by")),
             paste(lv, collapse = ", "), items(m)),
     sprintf("  %d of %s tested differ in their rating distributions (%s, %s-adjusted p < %s)",
             differ, items(tested),

@@ -20,7 +20,7 @@
 #'   system.file("extdata", "atmp_delphi_records.csv", package = "consensr"),
 #'   system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
 #' )
-#' cc <- consensus_completers(imp$ratings, "Fundamental")
+#' cc <- consensus_completers(imp, "Fundamental", threshold = 0.75)
 #' cc[!cc$same_status, ]
 #' @export
 consensus_completers <- function(x, target, threshold, opposite = NULL,

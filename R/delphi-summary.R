@@ -71,7 +71,7 @@
 #'   system.file("extdata", "atmp_delphi_records.csv", package = "consensr"),
 #'   system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
 #' )
-#' s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75)
+#' s <- delphi_summary(imp, "Fundamental", threshold = 0.75)
 #' s
 #' table(s$fate)
 #' s[s$fate == "newly reached", c("item", "prop_1", "prop_2")]
@@ -185,8 +185,11 @@ format.consensr_delphi_summary <- function(x, ...) {
   for (k in seq_along(rounds)) {
     st <- x[[paste0("status_", k)]]
     rated <- sum(!is.na(st))
-    lines <- c(lines, sprintf("  round %d (%s): %d item%s rated, %s",
-                              k, rounds[k], rated, rounds_plural(rated),
+    # "round 1:", or "round 1 (Wave A):" when the label says more
+    label <- if (identical(as.character(rounds[k]), as.character(k))) sprintf("round %d", k) else
+      sprintf("round %d (%s)", k, rounds[k])
+    lines <- c(lines, sprintf("  %s: %d item%s rated, %s",
+                              label, rated, rounds_plural(rated),
                               reached_text(sum(st %in% c("consensus", "consensus in")),
                                            if (!is.null(rule$opposite)) sum(st %in% "consensus out"))))
   }

@@ -46,7 +46,7 @@
 #' proportion_ci(c(18, 24, 0), 24)
 #' proportion_ci(81, 263, method = "clopper-pearson")
 #'
-#' res <- consensus(atmp_published, "Fundamental")
+#' res <- consensus(atmp_published, "Fundamental", 0.75)
 #' head(add_intervals(res))
 #' @md
 #' @export

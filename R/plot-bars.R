@@ -38,7 +38,7 @@
 #'   reach consensus.
 #' @param diverging If `TRUE`, centre the bars on the middle of the scale.
 #' @param area The item metadata column that groups the items into
-#'   panels. `NULL` (the default) uses the first metadata column, if any;
+#'   panels. `NULL` (the default) uses the first metadata column that varies between items, if any;
 #'   `FALSE` draws one panel.
 #' @param by,round Optional names of the respondent column of stakeholder
 #'   groups and of the round column: the bars of each group and each round
@@ -441,11 +441,14 @@ draw_bars <- function(d, show_n, show_pct, wrap) {
         expand = ggplot2::expansion(mult = c(0.01, 0.01))
       )
   } else {
-    grid <- seq(0, 1, by = 0.25)
-    if (!is.null(info$threshold)) grid <- grid[abs(grid - info$threshold) >= 0.1]
+    # side-by-side panels are narrow: fewer breaks, more room for "n = "
+    narrow <- length(info$facets) > 0L
+    grid <- seq(0, 1, by = if (narrow) 0.5 else 0.25)
+    if (!is.null(info$threshold)) grid <- grid[abs(grid - info$threshold) >= if (narrow) 0.35 else 0.1]
     breaks <- sort(unique(c(grid, info$threshold)))
     p <- p + ggplot2::scale_x_continuous(
-      labels = pct_axis, breaks = breaks, limits = c(0, if (show_n) 1.15 else 1),
+      labels = pct_axis, breaks = breaks,
+      limits = c(0, if (show_n) (if (narrow) 1.35 else 1.15) else 1),
       expand = ggplot2::expansion(mult = c(0, 0.01))
     )
     nx <- 1.02

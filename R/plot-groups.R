@@ -7,6 +7,8 @@
 #'
 #' @param x A [compare_groups()] result, or a [consensus()] result computed
 #'   with `by`.
+#' @param ... Not used: a result brings its own rounds and groups, so
+#'   `by` and `round` are errors here (give them to the analysis).
 #' @param area The item metadata column to group the items by; `NULL` (the
 #'   default) takes the first metadata column, if any.
 #' @return `plot_groups()`: a ggplot. `plot_groups_data()`: a data frame with
@@ -15,14 +17,15 @@
 #'   `prop`, `reached`; the threshold in the attribute `"threshold"`.
 #' @examples
 #' panel <- merge(atmp_ratings, atmp_participants, by = "respondent")
-#' cmp <- compare_groups(panel, "Fundamental", by = "setting",
+#' cmp <- compare_groups(panel, "Fundamental", 0.75, by = "setting",
 #'                       levels = c("Fundamental", "Ancillary", "Less Important"))
 #' head(plot_groups_data(cmp))
 #' if (requireNamespace("ggplot2", quietly = TRUE)) plot_groups(cmp)
 #' @md
 #' @export
-plot_groups_data <- function(x, area = NULL) {
+plot_groups_data <- function(x, area = NULL, ...) {
   call <- rlang::current_env()
+  check_result_dots(..., fun = "plot_groups_data", call = call)
   if (!inherits(x, c("consensr_group_comparison", "consensr_consensus")) ||
       is.null(attr(x, "groups"))) {
     abort("{.arg x} must be a {.fn compare_groups} result or a {.fn consensus} result computed with {.arg by}, not {.obj_type_friendly {x}}.",
@@ -51,8 +54,8 @@ plot_groups_data <- function(x, area = NULL) {
 #' @rdname plot_groups_data
 #' @md
 #' @export
-plot_groups <- function(x, area = NULL) {
-  rlang::check_installed("ggplot2", "to draw plots")
+plot_groups <- function(x, area = NULL, ...) {
+  check_result_dots(..., fun = "plot_groups")
   d <- plot_groups_data(x, area)
   thr <- attr(d, "threshold")
   p <- ggplot2::ggplot(d, ggplot2::aes(x = .data$prop, y = .data$item)) +

@@ -24,7 +24,7 @@
 #'   rounds and groups are used).
 #' @inheritParams consensus
 #' @param area The item metadata column that groups the items into
-#'   panels. `NULL` (the default) uses the first metadata column, if any;
+#'   panels. `NULL` (the default) uses the first metadata column that varies between items, if any;
 #'   `FALSE` draws one panel.
 #' @param ... Passed to [as_ratings()] (for example `levels`,
 #'   `missing_levels`).
@@ -34,9 +34,10 @@
 #' @param decimals Number of decimals of the percentages, 0 to 6.
 #' @param sort If `TRUE`, sort the cards of each group by their share,
 #'   largest first; otherwise they keep the input order.
-#' @param ncol Number of columns of the layout. Groups are placed in
-#'   order, down the first column and then the next, split so that the
-#'   columns are about equally long.
+#' @param ncol Number of columns of cards in each infogram. Areas are
+#'   placed in order, down the first column and then the next, split so
+#'   that the columns are about equally long. By default 2, or 1 when
+#'   rounds or groups are drawn side by side.
 #' @param wrap Width, in characters, at which item names are wrapped; by
 #'   default `100 / ncol`.
 #' @return `plot_infogram()` returns a ggplot object. `plot_infogram_data()`
@@ -62,14 +63,14 @@
 #' @export
 plot_infogram <- function(x, target, threshold, opposite = NULL,
                           opposite_threshold = NULL, strict = FALSE, ...,
-                          area = NULL, decimals = 0, sort = FALSE, ncol = 2,
+                          area = NULL, decimals = 0, sort = FALSE, ncol = NULL,
                           wrap = NULL, by = NULL, round = NULL) {
   call <- rlang::current_env()
   d <- infogram_data(x, target, threshold, opposite, opposite_threshold,
                      strict, ..., area = area, decimals = decimals,
                      sort = sort, ncol = ncol, by = by, round = round,
                      call = call)
-  if (is.null(wrap)) wrap <- max(20, round(100 / ncol))
+  if (is.null(wrap)) wrap <- max(20, round(100 / attr(d, "infogram")$ncol_asked / attr(d, "infogram")$n_panel_cols))
   check_width(wrap, "wrap", call = call)
   draw_infogram(d, wrap = wrap)
 }
@@ -79,7 +80,7 @@ plot_infogram <- function(x, target, threshold, opposite = NULL,
 plot_infogram_data <- function(x, target, threshold, opposite = NULL,
                                opposite_threshold = NULL, strict = FALSE, ...,
                                area = NULL, decimals = 0, sort = FALSE,
-                               ncol = 2, by = NULL, round = NULL) {
+                               ncol = NULL, by = NULL, round = NULL) {
   call <- rlang::current_env()
   infogram_data(x, target, threshold, opposite, opposite_threshold, strict,
                 ..., area = area, decimals = decimals, sort = sort,
@@ -94,7 +95,7 @@ infogram_data <- function(x, target, threshold, opposite, opposite_threshold,
                           call) {
   decimals <- check_decimals(decimals, call = call)
   check_flag(sort, "sort", call = call)
-  check_count_arg(ncol, "ncol", call = call)
+  if (!is.null(ncol)) check_count_arg(ncol, "ncol", call = call)
   if (inherits(x, "consensr_consensus")) {
     if (!missing(target) || !missing(threshold)) {
       abort(c("{.arg target} and {.arg threshold} can't be given with a {.fn consensus} result.",
@@ -114,6 +115,8 @@ infogram_data <- function(x, target, threshold, opposite, opposite_threshold,
                          strict = strict, by = by)
   }
   panels <- panels_of_result(res)
+  # one column of cards per panel when rounds or groups are drawn apart
+  if (is.null(ncol)) ncol <- if (length(panels$parts) > 1L) 1L else 2L
   items <- as.data.frame(unclass_df(res))
   items <- items[c("item", intersect(attr(res, "item_vars"), names(items)))]
   area <- resolve_area(area, items, call)
@@ -138,6 +141,9 @@ infogram_data <- function(x, target, threshold, opposite, opposite_threshold,
   info$ncol <- max(vapply(pieces, function(p) attr(p, "infogram")$ncol, 1))
   info$depth <- max(vapply(pieces, function(p) attr(p, "infogram")$depth, 1))
   info$facets <- panel_keys(panels)
+  info$ncol_asked <- ncol
+  keys <- panel_keys(panels)
+  info$n_panel_cols <- if (length(keys) == 2L) nlevels(panels$keys[[keys[2L]]]) else length(panels$parts)
   info$rule <- attr(res, "rule")
   info$rule_text <- paste(format(info$rule), collapse = "; ")
   info$two_sided <- !is.null(info$rule$opposite)
@@ -308,8 +314,13 @@ draw_infogram <- function(d, wrap) {
       hjust = 0, size = 2.9, colour = "grey45", fontface = "italic"
     )
   }
-  if (length(info$facets)) {
-    p <- p + ggplot2::facet_wrap(ggplot2::vars(!!!rlang::syms(info$facets)),
+  if (length(info$facets) == 2L) {
+    # rounds in rows, groups in columns
+    p <- p + ggplot2::facet_grid(rows = ggplot2::vars(!!rlang::sym(info$facets[1L])),
+                                 cols = ggplot2::vars(!!rlang::sym(info$facets[2L])),
+                                 labeller = ggplot2::label_both)
+  } else if (length(info$facets) == 1L) {
+    p <- p + ggplot2::facet_wrap(ggplot2::vars(!!rlang::sym(info$facets)),
                                  nrow = 1L, labeller = ggplot2::label_both)
   }
   p + ggplot2::scale_fill_identity() +

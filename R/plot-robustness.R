@@ -14,7 +14,9 @@
 #'   default) takes the first metadata column, if any.
 #' @param stable For `what = "share"`: the share of resampled panels marked
 #'   by a reference line.
-#' @param ... Passed to `plot_robustness()`.
+#' @param ... For `autoplot()`: passed to `plot_robustness()`. Otherwise
+#'   not used: a result brings its own rounds and groups, so `by` and
+#'   `round` are errors here (give them to the analysis).
 #' @return `plot_robustness()` and `autoplot()`: a ggplot.
 #'   `plot_robustness_data()`: a data frame with one row per item: `item` (a
 #'   factor in plotting order), `area` (when there is one), `prop` (observed
@@ -26,7 +28,7 @@
 #' @examples
 #' lv <- c("Fundamental", "Ancillary", "Less Important")
 #' set.seed(1)
-#' bs <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv,
+#' bs <- consensus_robustness(atmp_ratings, "Fundamental", 0.75, levels = lv,
 #'                            method = "bootstrap", B = 200)
 #' head(plot_robustness_data(bs))
 #' if (requireNamespace("ggplot2", quietly = TRUE)) {
@@ -37,8 +39,9 @@
 #' @md
 #' @export
 plot_robustness_data <- function(x, what = c("interval", "share"),
-                                 area = NULL) {
+                                 area = NULL, ...) {
   call <- rlang::current_env()
+  check_result_dots(..., fun = "plot_robustness_data", call = call)
   if (!inherits(x, "consensr_robustness")) {
     abort("{.arg x} must be a {.fn consensus_robustness} result, not {.obj_type_friendly {x}}.",
           call = call)
@@ -83,8 +86,8 @@ plot_robustness_data <- function(x, what = c("interval", "share"),
 #' @md
 #' @export
 plot_robustness <- function(x, what = c("interval", "share"), area = NULL,
-                            stable = 0.9) {
-  rlang::check_installed("ggplot2", "to draw plots")
+                            stable = 0.9, ...) {
+  check_result_dots(..., fun = "plot_robustness")
   d <- plot_robustness_data(x, what, area)
   thr <- attr(d, "threshold")
   pct <- function(v) paste0(round(100 * v), "%")
@@ -122,8 +125,8 @@ plot_robustness <- function(x, what = c("interval", "share"), area = NULL,
       ggplot2::geom_point(ggplot2::aes(colour = .data$reached), size = 2,
                           na.rm = TRUE) +
       ggplot2::labs(x = "Share choosing the target",
-                    caption = sprintf("%s; dashed line: threshold %s", range_label,
-                                      format_pct(thr)))
+                    caption = sprintf("%s; dashed line: threshold %s%s", range_label,
+                                      format_pct(thr), pooled_note(attr(d, "rule"))))
   }
   p <- p +
     ggplot2::scale_x_continuous(labels = pct, limits = c(0, 1)) +

@@ -28,8 +28,8 @@
 #'   system.file("extdata", "atmp_delphi_records.csv", package = "consensr"),
 #'   system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
 #' )
-#' head(plot_round_change_data(imp$ratings, "Fundamental", threshold = 0.75))
-#' plot_round_change(imp$ratings, "Fundamental", threshold = 0.75)
+#' head(plot_round_change_data(imp, "Fundamental", threshold = 0.75))
+#' plot_round_change(imp, "Fundamental", threshold = 0.75)
 #' @export
 plot_round_change_data <- function(x, target, threshold, opposite = NULL,
                                    opposite_threshold = NULL, strict = FALSE,
@@ -117,7 +117,8 @@ plot_round_change <- function(x, target, threshold, opposite = NULL,
                                  name = "Round", drop = FALSE) +
     ggplot2::scale_x_continuous(labels = rounds_pct, limits = c(0, 1),
                                 breaks = seq(0, 1, by = 0.25)) +
-    ggplot2::labs(x = title, y = NULL) +
+    ggplot2::labs(x = title, y = NULL,
+                  caption = if (!is.null(rule$by)) sub("^\\.\\n", "", pooled_note(rule))) +
     ggplot2::theme_minimal(base_size = 10) +
     ggplot2::theme(panel.grid.minor = ggplot2::element_blank(),
                    legend.position = "bottom",

@@ -15,7 +15,7 @@
 #'   system.file("extdata", "atmp_delphi_records.csv", package = "consensr"),
 #'   system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
 #' )
-#' flow <- round_flow(imp$ratings, "Fundamental", threshold = 0.75)
+#' flow <- round_flow(imp, "Fundamental", threshold = 0.75)
 #' plot_round_flow(flow)
 #' @export
 plot_round_flow <- function(x, ...) {

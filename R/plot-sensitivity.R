@@ -13,6 +13,8 @@
 #' line. Points mark the thresholds that were tried.
 #'
 #' @param x A [threshold_sensitivity()] result.
+#' @param ... Not used: a result brings its own rounds and groups, so
+#'   `by` and `round` are errors here (give them to the analysis).
 #' @param items If `TRUE`, draw (or return the data of) the item x threshold
 #'   tile plot instead of the counts.
 #' @param wrap Width, in characters, at which item names are wrapped
@@ -28,14 +30,15 @@
 #'   extent), `reached` and `max_threshold`.
 #' @seealso [threshold_sensitivity()], [plot_bars()]
 #' @examples
-#' s <- threshold_sensitivity(atmp_published, seq(0.5, 1, by = 0.01),
-#'                            "Fundamental")
+#' s <- threshold_sensitivity(atmp_published, "Fundamental", 0.75,
+#'                            thresholds = seq(0.5, 1, by = 0.01))
 #' plot_sensitivity(s)
 #' plot_sensitivity(s, items = TRUE)
 #' head(plot_sensitivity_data(s))
 #' @export
-plot_sensitivity <- function(x, items = FALSE, wrap = 55) {
+plot_sensitivity <- function(x, items = FALSE, wrap = 55, ...) {
   call <- rlang::current_env()
+  check_result_dots(..., fun = "plot_sensitivity", call = call)
   check_width(wrap, "wrap", call = call)
   d <- sensitivity_data(x, items, call)
   if (items) draw_sensitivity_items(d, x, wrap) else draw_sensitivity(d, x)
@@ -43,8 +46,9 @@ plot_sensitivity <- function(x, items = FALSE, wrap = 55) {
 
 #' @rdname plot_sensitivity
 #' @export
-plot_sensitivity_data <- function(x, items = FALSE) {
+plot_sensitivity_data <- function(x, items = FALSE, ...) {
   call <- rlang::current_env()
+  check_result_dots(..., fun = "plot_sensitivity_data", call = call)
   sensitivity_data(x, items, call)
 }
 
@@ -174,7 +178,9 @@ draw_sensitivity <- function(d, x) {
     ggplot2::scale_y_continuous(limits = c(0, ymax * 1.14),
                                 breaks = function(l) unique(floor(pretty(c(0, ymax)))),
                                 expand = ggplot2::expansion(mult = c(0, 0))) +
-    ggplot2::labs(x = "Consensus threshold", y = "Items reaching consensus",
+    ggplot2::labs(x = "Consensus threshold",
+                  y = paste0("Items reaching consensus", if (!is.null(x$rule$opposite)) " in" else "",
+                             within_text(x$rule$by)),
                   caption = sprintf("Rule: %s. Points: thresholds tried; the line steps at the items' exact switch points.",
                                     rule_txt)) +
     sensitivity_theme()
@@ -202,9 +208,11 @@ merge_runs <- function(d) {
 }
 
 draw_sensitivity_items <- function(d, x, wrap) {
+  out <- if ("status" %in% names(d)) as.character(d$status) %in% "consensus out" else FALSE
   d$status <- factor(ifelse(is.na(d$reached), "not rated",
-                            ifelse(d$reached, "reached", "not reached")),
-                     levels = c("reached", "not reached", "not rated"))
+                            ifelse(d$reached, "reached", ifelse(out, "consensus out", "not reached"))),
+                     levels = c("reached", "consensus out", "not reached", "not rated"))
+  two_sided <- !is.null(x$rule$opposite)
   unrated <- anyNA(d$reached)
   rn <- x$round
   d <- if (is.null(rn)) merge_runs(d) else {
@@ -222,18 +230,28 @@ draw_sensitivity_items <- function(d, x, wrap) {
                                     fill = .data$status, colour = .data$status),
                        height = 0.85, linewidth = 0.3) +
     ggplot2::scale_colour_manual(values = c(reached = "#1F4E79",
+                                            `consensus out` = "#B2182B",
                                             `not reached` = "#E3E3E3",
                                             `not rated` = "grey60"),
-                                 limits = c("reached", "not reached",
-                                            if (unrated) "not rated"),
+                                 limits = c("reached", if (two_sided) "consensus out",
+                                            "not reached", if (unrated) "not rated"),
+                                 labels = c(reached = if (two_sided) "consensus in" else "reached",
+                                            `consensus out` = "consensus out",
+                                            `not reached` = if (two_sided) "no consensus" else "not reached",
+                                            `not rated` = "not rated"),
                                  name = NULL) +
     ggplot2::geom_vline(xintercept = x$reference, linetype = "dashed",
                         colour = "grey10", linewidth = 0.4) +
     ggplot2::scale_fill_manual(values = c(reached = "#1F4E79",
+                                          `consensus out` = "#E9A3A3",
                                           `not reached` = "#E3E3E3",
                                           `not rated` = "#FFFFFF"),
-                               limits = c("reached", "not reached",
-                                          if (unrated) "not rated"),
+                               limits = c("reached", if (two_sided) "consensus out",
+                                          "not reached", if (unrated) "not rated"),
+                               labels = c(reached = if (two_sided) "consensus in" else "reached",
+                                          `consensus out` = "consensus out",
+                                          `not reached` = if (two_sided) "no consensus" else "not reached",
+                                          `not rated` = "not rated"),
                                drop = FALSE, name = NULL) +
     ggplot2::scale_x_continuous(labels = pct_axis,
                                 expand = ggplot2::expansion(mult = c(0, 0))) +

@@ -136,7 +136,7 @@
 #'
 #' # round 1 as a single survey
 #' round_1 <- imp$ratings[imp$ratings$round == "round_1_arm_1", ]
-#' consensus(round_1, "Fundamental")
+#' consensus(round_1, "Fundamental", 0.75)
 #'
 #' # the labels export gives the same ratings
 #' lab <- read_redcap(

@@ -92,12 +92,12 @@
 #' @seealso [consensus()], [plot_robustness()], [add_intervals()]
 #' @examples
 #' lv <- c("Fundamental", "Ancillary", "Less Important")
-#' jk <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv)
+#' jk <- consensus_robustness(atmp_ratings, "Fundamental", 0.75, levels = lv)
 #' jk
 #' jk[jk$n_flips > 0, c("item", "prop", "reached", "n_flips", "min_prop", "max_prop")]
 #'
 #' set.seed(1)
-#' bs <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv,
+#' bs <- consensus_robustness(atmp_ratings, "Fundamental", 0.75, levels = lv,
 #'                            method = "bootstrap", B = 200)
 #' bs[, c("item", "prop", "reached", "p_reached", "prop_low", "prop_high")]
 #' @md

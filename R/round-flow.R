@@ -26,7 +26,7 @@
 #'   system.file("extdata", "atmp_delphi_records.csv", package = "consensr"),
 #'   system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
 #' )
-#' round_flow(imp$ratings, "Fundamental", threshold = 0.75)
+#' round_flow(imp, "Fundamental", threshold = 0.75)
 #' @export
 round_flow <- function(x, target, threshold, opposite = NULL,
                        opposite_threshold = NULL, strict = FALSE, ...,

@@ -19,8 +19,11 @@
 #' * `summary`: one row per threshold (sorted, duplicates removed):
 #'   `threshold`, `n_reached` (items reaching consensus, or consensus in for
 #'   two-sided rules), `n_entered`, `n_left`, and list columns `entered` and
-#'   `left` with the item names, compared with the study's threshold;
-#' * `status`: one row per item and threshold with `reached`;
+#'   `left` with the item names, compared with the study's threshold; for
+#'   two-sided rules also `n_out` (items reaching consensus out at that
+#'   threshold: the same threshold applies to the opposite levels);
+#' * `status`: one row per item and threshold with `reached` (and, for
+#'   two-sided rules, `status`: consensus in, consensus out or none);
 #' * `items`: one row per item with `count`, `n`, `prop`,
 #'   `reached_at_reference` and `max_threshold`: the largest threshold at which
 #'   the item reaches consensus (it does so at every threshold up to and
@@ -84,7 +87,10 @@ threshold_sensitivity <- function(x, target, threshold, opposite = NULL,
   G <- length(tab$groups)
   st <- .Call(ffi_sweep, k$target, k$opposite, k$n, G,
               as.vector(cbind(fr, rule$frac)), rule$opposite_frac, strict)
-  reached <- matrix(decode_status(st, rule)$reached, nrow(st))
+  decoded <- decode_status(st, rule)
+  reached <- matrix(decoded$reached, nrow(st))
+  # two-sided rules: consensus out kept apart from no consensus
+  status_all <- matrix(as.character(decoded$status), nrow(st))[, seq_len(ncol(fr)), drop = FALSE]
   n_t <- ncol(fr)
   ref <- reached[, n_t + 1L]
   reached <- reached[, seq_len(n_t), drop = FALSE]
@@ -96,6 +102,9 @@ threshold_sensitivity <- function(x, target, threshold, opposite = NULL,
   hit <- matrix(reached %in% TRUE, nrow(reached))
   summary <- data.frame(threshold = thr, n_reached = as.integer(colSums(hit)),
                         n_entered = lengths(entered), n_left = lengths(left))
+  if (!is.null(rule$opposite)) {
+    summary$n_out <- as.integer(colSums(matrix(status_all %in% "consensus out", nrow(status_all))))
+  }
   summary$entered <- entered
   summary$left <- left
 
@@ -103,6 +112,9 @@ threshold_sensitivity <- function(x, target, threshold, opposite = NULL,
   status <- r$items[rep(seq_len(m), n_t), , drop = FALSE]
   status$threshold <- rep(thr, each = m)
   status$reached <- as.vector(reached)
+  if (!is.null(rule$opposite)) {
+    status$status <- factor(as.vector(status_all), levels = status_labels(rule))
+  }
   rownames(status) <- NULL
 
   structure(
@@ -177,7 +189,8 @@ format.consensr_sensitivity <- function(x, ...) {
                   paste(format(x$rule), collapse = " / "), nrow(s),
                   if (nrow(s) == 1L) "" else "s",
                   format_pct(min(s$threshold)), format_pct(max(s$threshold)), ref)
-  rows <- sprintf("%7s  %3d reached%s%s", format_pct(s$threshold), s$n_reached,
+  rows <- sprintf("%7s  %3d reached%s%s%s", format_pct(s$threshold), s$n_reached,
+                  if (is.null(s$n_out)) "" else sprintf(" in, %d out", s$n_out),
                   ifelse(s$n_entered > 0L,
                          paste0("; +", vapply(s$entered, paste, character(1), collapse = ", ")), ""),
                   ifelse(s$n_left > 0L,

@@ -43,7 +43,7 @@
 #'   [consensus()] is called with them to flag the items (a two-sided rule
 #'   gives three outcomes: in, out, none).
 #' @param area The item metadata column that groups the rows, e.g.
-#'   `"area"`. `NULL` (the default) uses the first metadata column, if any;
+#'   `"area"`. `NULL` (the default) uses the first metadata column that varies between items, if any;
 #'   `FALSE` gives no grouping column.
 #' @param by,round Optional names of the respondent column of stakeholder
 #'   groups and of the round column: the table then has one block of rows
@@ -164,7 +164,8 @@ table_ratings <- function(x, target = NULL, threshold = NULL, opposite = NULL,
   note <- rounding_note(decimals, "the raters of each item")
   if (!is.null(rule)) {
     note <- c(paste0(if (nzchar(trimws(marker))) paste0(trimws(marker), " ") else "",
-                     "consensus: ", paste(format(rule), collapse = "; "),
+                     if (is.null(rule$opposite)) "consensus: " else "consensus in (the consensus column also shows out): ",
+                     paste(format(rule), collapse = "; "),
                      within_text(by)),
               note)
   }
@@ -185,6 +186,8 @@ table_panel <- function(r, reached, prefix, decimals, decimal_mark, empty,
                                        decimal_mark, empty, trim_whole)
   }
   out$n <- n
+  # declared non-answers ("Unable to score"): counted, not in n
+  if (!is.null(tab$nonanswer)) out$n_missing_level <- as.integer(colSums(matrix(tab$nonanswer, ncol = m)))
   if (!is.null(reached)) {
     out$consensus <- reached
     hit <- reached %in% c(TRUE, "consensus in")

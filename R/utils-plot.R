@@ -57,3 +57,10 @@ shade <- function(hex, amount) {
     sprintf("#%02X%02X%02X", round(rgb[1L]), round(rgb[2L]), round(rgb[3L]))
   }, character(1), USE.NAMES = FALSE)
 }
+
+# With `by`, shares are pooled over the panel while the status is decided
+# within every group: a caption says so.
+pooled_note <- function(rule) {
+  if (is.null(rule$by)) return("")
+  sprintf(".\nShares pooled over the panel; the status is decided%s", within_text(rule$by))
+}

@@ -120,7 +120,7 @@ test_that("the per-group columns are those of consensus(by = )", {
   expect_identical(attr(cmp, "groups"), g)
   expect_identical(attr(cmp, "rule")$threshold, 0.8)
   out <- capture.output(print(cmp))
-  expect_match(out[1], "^Comparison of 5 setting groups")
+  expect_match(out[1], "^Comparison of 5 groups of setting")
 
   # two-sided rule and counts input give the same comparison
   counts <- tally_ratings(panel, by = "setting", levels = lv)

@@ -138,3 +138,55 @@ test_that("multi-round functions say where the rounds come from, or ask", {
                             levels = 1:9, round = "round", by = "group",
                             invited = 12))
 })
+
+test_that("consensus out is counted apart in groups, comparisons and sweeps", {
+  d <- comet_panel()
+  res <- comet_consensus(d, by = "group", round = "round")
+  o6 <- res[res$item == "O6", ]
+  expect_identical(o6$groups_reached, c(0L, 0L))
+  expect_identical(o6$groups_reached_out, c(3L, 3L))
+  cg <- compare_groups(d, 7:9, 0.7, opposite = 1:3, opposite_threshold = 0.15,
+                       respondent = "id", item = "outcome", rating = "score",
+                       levels = 1:9, by = "group", round = "round")
+  expect_identical(as.character(cg$status_Patients[cg$item == "O6"]),
+                   rep("consensus out", 2L))
+  s <- threshold_sensitivity(d, 7:9, 0.7, opposite = 1:3, opposite_threshold = 0.15,
+                             respondent = "id", item = "outcome", rating = "score",
+                             levels = 1:9, round = "round", thresholds = c(0.7, 0.9))
+  # O6: 28/30 rate 1-3 in round 1 (out at 90%), 24/27 in round 2 (not at 90%)
+  expect_identical(s$summary$n_out, c(1L, 1L, 1L, 0L))
+  o6s <- s$status[s$status$item == "O6", ]
+  expect_identical(as.character(o6s$status),
+                   c("consensus out", "consensus out", "consensus out", "no consensus"))
+  expect_snapshot(print(s))
+})
+
+test_that("a column with one value for every item is not taken as the area", {
+  d <- comet_panel()
+  r1 <- d[d$round == 1, ]
+  res <- comet_consensus(r1)
+  expect_true("round" %in% names(res))
+  expect_identical(attr(plot_bars_data(res), "bars")$group_col, "area")
+  expect_identical(names(table_ratings(res))[1:2], c("area", "item"))
+})
+
+test_that("declared non-answers are counted in the table", {
+  d <- comet_panel()
+  d$score <- as.character(d$score)
+  d$score[1:3] <- "Unable to score"
+  tab <- table_ratings(d[d$round == 1, names(d) != "round"], 7:9, 0.7,
+                       respondent = "id", item = "outcome", rating = "score",
+                       levels = 1:9, missing_levels = "Unable to score")
+  expect_identical(tab$n_missing_level[tab$item == "O1"], 3L)
+  expect_identical(tab$n[tab$item == "O1"], 26L)
+})
+
+test_that("functions of a result refuse by and round with a pointer", {
+  d <- comet_panel()
+  s <- threshold_sensitivity(d, 7:9, 0.7, respondent = "id", item = "outcome",
+                             rating = "score", levels = 1:9, round = "round")
+  expect_snapshot(error = TRUE, cnd_class = TRUE, plot_sensitivity(s, by = "group"))
+  res <- comet_consensus(d, by = "group", round = "round")
+  expect_snapshot(error = TRUE, cnd_class = TRUE, plot_groups(res, round = "round"))
+  expect_snapshot(error = TRUE, cnd_class = TRUE, consensus_groups(res, "oops"))
+})
