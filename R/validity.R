@@ -18,7 +18,7 @@
 #'   2007), computed as `dbinom(agree, n, 0.5)`.
 #' * `kappa = (i_cvi - pc) / (1 - pc)`, the modified kappa `k*` (Polit,
 #'   Beck & Owen 2007). `pc < 1` whenever `n >= 1`, so `kappa` is defined
-#'   for every rated item (one expert: `kappa` is 0 or 1... see below).
+#'   for every rated item.
 #' * `kappa_grade`: the evaluation criteria Polit, Beck & Owen (2007, p. 464)
 #'   adopted from Cicchetti & Sparrow (1981) and Fleiss (1981): **excellent**
 #'   when `kappa > 0.74`, **good** when `0.60 <= kappa <= 0.74`, **fair** when
@@ -116,7 +116,7 @@ content_validity <- function(x, relevant = NULL, ..., by = NULL, round = NULL) {
               headline = c(sprintf("<consensr_content_validity> %d item%s; relevant: %s",
                                    pc$m, if (pc$m == 1L) "" else "s",
                                    level_label(r$levels, codes)),
-                           scale_text(scale, by)))
+                           scvi_text(scale)))
 }
 
 # Cicchetti & Sparrow (1981) as adopted by Polit, Beck & Owen (2007, p. 464).
@@ -151,7 +151,7 @@ scale_indices <- function(out, by, pc) {
   s
 }
 
-scale_text <- function(scale, by) {
+scvi_text <- function(scale) {
   if (nrow(scale) != 1L) return(NULL)
   sprintf("S-CVI/Ave = %s, S-CVI/UA = %s over %d rated item%s",
           format(round(scale$s_cvi_ave, 3)), format(round(scale$s_cvi_ua, 3)),
@@ -276,7 +276,7 @@ lawshe_cvr <- function(x, essential, alpha = 0.05, ..., by = NULL, round = NULL)
 #'
 #' @section Definitions:
 #' The `c` levels of the scale are scored 0, 1, ..., `c - 1` in order (the
-#' rating minus the lowest level, `r - lo`, on a scale of consecutive
+#' rating minus the lowest level, on a scale of consecutive
 #' numbers such as 1-5). For an item rated by `n` raters (missing ratings
 #' left out), with `s` the sum of the scores:
 #' * `v = s / (n (c - 1))`, from 0 (all at the lowest level) to 1 (all at
