@@ -61,7 +61,7 @@ summary.consensr_ratings <- function(object, ..., by = NULL, round = NULL, type 
     if (!rated[j]) return(NA_character_)
     paste(r$levels[is_mode[, j]], collapse = " / ")
   }, character(1))
-  out$n_modes <- ifelse(rated, colSums(is_mode), NA_integer_)
+  out$n_modes <- ifelse(rated, as.integer(colSums(is_mode)), NA_integer_)
   for (k in seq_along(r$levels)) {
     out[[paste0("share_", r$levels[k])]] <- ifelse(rated, counts[k, ] / n, NA_real_)
   }
