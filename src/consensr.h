@@ -37,6 +37,9 @@ SEXP ffi_binom_critical(SEXP n, SEXP alpha);
 SEXP ffi_kappa_cmp(SEXP n, SEXP a, SEXP cut);
 SEXP ffi_aiken_tail(SEXP n, SEXP s, SEXP k);
 
+/* ordinal consensus (ordinal.c) */
+SEXP ffi_ordinal_consensus(SEXP counts);
+
 /* argument checks shared by the wrappers (checks.c) */
 int check_scalar_int(SEXP x, const char *what, int min);
 int check_flag(SEXP x, const char *what);
