@@ -36,13 +36,6 @@ panel_counts <- function(r, by) {
        rows = rows, groups = tab$groups, G = G, m = m)
 }
 
-# The values of the scale's levels: the numbers when every level is a
-# number, else the positions 1..K.
-level_values <- function(levels) {
-  v <- suppressWarnings(as.numeric(levels))
-  if (anyNA(v)) seq_along(levels) else v
-}
-
 panel_frame <- function(out, r, by, class, ...) {
   rownames(out) <- NULL
   structure(out, class = c(class, "data.frame"),

@@ -40,6 +40,9 @@ SEXP ffi_aiken_tail(SEXP n, SEXP s, SEXP k);
 /* ordinal consensus (ordinal.c) */
 SEXP ffi_ordinal_consensus(SEXP counts);
 
+/* Gwet's variance of Krippendorff's alpha (alpha_variance.c) */
+SEXP ffi_alpha_se(SEXP counts, SEXP weights);
+
 /* argument checks shared by the wrappers (checks.c) */
 int check_scalar_int(SEXP x, const char *what, int min);
 int check_flag(SEXP x, const char *what);

@@ -21,6 +21,7 @@ static const R_CallMethodDef call_methods[] = {
     {"ffi_kappa_cmp", (DL_FUNC)&ffi_kappa_cmp, 3},
     {"ffi_aiken_tail", (DL_FUNC)&ffi_aiken_tail, 3},
     {"ffi_ordinal_consensus", (DL_FUNC)&ffi_ordinal_consensus, 1},
+    {"ffi_alpha_se", (DL_FUNC)&ffi_alpha_se, 2},
     {NULL, NULL, 0}};
 
 void attribute_visible R_init_consensr(DllInfo *dll) {
