@@ -20,6 +20,16 @@
 # to a relative 1e-10).
 # When nobody changed (S = 0), or every rating is in one level in both
 # rounds, the tests are not defined: NA with a note.
+#
+# Where DescTools differs (DescTools 0.99): it drops the same unchanged
+# levels but keeps df = K - 1 of the full table, and divides Bhapkar's X2 by
+# the panellists of the reduced table; here df is the number of levels
+# tested less one per group (the rank of S: the dropped levels carry no
+# variance), and Bhapkar's n is the whole panel, as in Bhapkar's W =
+# n d' V^-1 d with V = S / n - d d' / n^2 estimated from the whole panel.
+# DescTools stops with an error when fewer than two levels changed or the
+# changes fall into separate groups (its S is singular). On tables where
+# every level changed, both give the same statistics, df and p-values.
 
 marginal_homogeneity <- function(tab, test = c("stuart_maxwell", "bhapkar")) {
   test <- match.arg(test)

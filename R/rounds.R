@@ -335,8 +335,10 @@ rounds_plain_df <- function(x) {
 #'   Bhapkar tests of marginal homogeneity of the paired table (did the
 #'   group's distribution move?), equal to `DescTools::StuartMaxwellTest()`
 #'   and `BhapkarTest()`; levels nobody left or entered are dropped, `NA`
-#'   with a note when nobody changed or both rounds are unanimous (see
-#'   R/marginal-homogeneity.R for the definitions).
+#'   with a note when nobody changed or both rounds are unanimous.
+#'   `df` is the rank of the covariance matrix (levels tested minus one),
+#'   where DescTools keeps `K - 1` after dropping unchanged levels (see
+#'   R/marginal-homogeneity.R for the definitions and the differences).
 #'
 #' @inheritParams delphi_summary
 #' @param from,to Rounds to compare, as labels or positions. By default each

@@ -103,11 +103,11 @@ test_that("round_stability() offers both tests, equal to DescTools", {
   skip_if_not_installed("DescTools")
   ds <- DescTools::StuartMaxwellTest(tab)
   db <- DescTools::BhapkarTest(tab)
-  expect_equal(sm$statistic, unname(ds$statistic), tolerance = 1e-12)
+  expect_equal(sm$statistic, as.numeric(ds$statistic), tolerance = 1e-12)
   expect_identical(sm$df, as.integer(ds$parameter))
-  expect_equal(sm$p_value, ds$p.value, tolerance = 1e-12)
-  expect_equal(bh$statistic, unname(db$statistic), tolerance = 1e-12)
-  expect_equal(bh$p_value, db$p.value, tolerance = 1e-12)
+  expect_equal(sm$p_value, as.numeric(ds$p.value), tolerance = 1e-12)
+  expect_equal(bh$statistic, as.numeric(db$statistic), tolerance = 1e-12)
+  expect_equal(bh$p_value, as.numeric(db$p.value), tolerance = 1e-12)
 })
 
 test_that("Stuart-Maxwell and Bhapkar equal DescTools on random paired tables", {
@@ -122,7 +122,22 @@ test_that("Stuart-Maxwell and Bhapkar equal DescTools on random paired tables", 
     sm <- marginal_homogeneity(unclass(tab), "stuart_maxwell")
     if (is.na(sm$statistic) || sm$df < K - 1) next   # DescTools needs every level moved
     bh <- marginal_homogeneity(unclass(tab), "bhapkar")
-    expect_equal(sm$statistic, unname(DescTools::StuartMaxwellTest(tab)$statistic), tolerance = 1e-10)
-    expect_equal(bh$statistic, unname(DescTools::BhapkarTest(tab)$statistic), tolerance = 1e-10)
+    expect_equal(sm$statistic, as.numeric(DescTools::StuartMaxwellTest(tab)$statistic), tolerance = 1e-10)
+    expect_equal(bh$statistic, as.numeric(DescTools::BhapkarTest(tab)$statistic), tolerance = 1e-10)
   }
+})
+
+test_that("with an unchanged level, the statistic is DescTools' and df the levels tested", {
+  skip_if_not_installed("DescTools")
+  # level 3: nobody left or entered it
+  tab <- matrix(c(5, 3, 0,
+                  1, 4, 0,
+                  0, 0, 6), 3, byrow = TRUE)
+  sm <- marginal_homogeneity(tab, "stuart_maxwell")
+  ds <- DescTools::StuartMaxwellTest(tab)
+  expect_equal(sm$statistic, as.numeric(ds$statistic), tolerance = 1e-12)
+  expect_identical(sm$df, 1L)                # DescTools: 2 (K - 1 of the full table)
+  expect_identical(as.integer(ds$parameter), 2L)
+  bh <- marginal_homogeneity(tab, "bhapkar")
+  expect_equal(bh$statistic, sm$statistic / (1 - sm$statistic / sum(tab)), tolerance = 1e-12)
 })
