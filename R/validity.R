@@ -19,7 +19,7 @@
 #' * `kappa = (i_cvi - pc) / (1 - pc)`, the modified kappa `k*` (Polit,
 #'   Beck & Owen 2007). `pc < 1` whenever `n >= 1`, so `kappa` is defined
 #'   for every rated item.
-#' * `kappa_grade`: the evaluation criteria Polit, Beck & Owen (2007, p. 464)
+#' * `kappa_grade`: the evaluation criteria Polit, Beck & Owen (2007)
 #'   adopted from Cicchetti & Sparrow (1981) and Fleiss (1981): **excellent**
 #'   when `kappa > 0.74`, **good** when `0.60 <= kappa <= 0.74`, **fair** when
 #'   `0.40 <= kappa < 0.60`, **poor** below 0.40. The comparisons are exact:
@@ -27,9 +27,11 @@
 #'   `C = C(n, agree)`), compared with each cut-off in big-integer
 #'   arithmetic in C, never after rounding.
 #' * `lynn_min`: the minimum number of the `n` experts who must rate the item
-#'   relevant, from Lynn's (1986, Table 2) table for 3 to 10 experts (3 of
+#'   relevant, from Lynn's (1986) table for 3 to 10 experts (3 of
 #'   3, 4 of 4, 5 of 5, 5 of 6, 6 of 7, 7 of 8, 7 of 9, 8 of 10; the
-#'   proportions 1, 1, 1, 0.83, 0.86, 0.88, 0.78, 0.80); `NA` for panels of
+#'   proportions 1, 1, 1, 0.83, 0.86, 0.88, 0.78, 0.80, as Polit & Beck
+#'   (2006) and later reviews cite it: "6-8 experts: at least 0.83; 9 or
+#'   more: at least 0.78"); `NA` for panels of
 #'   fewer than 3 or more than 10 experts, which the table does not cover.
 #'   `lynn_met` is `agree >= lynn_min` (`NA` when `lynn_min` is).
 #'
@@ -119,7 +121,7 @@ content_validity <- function(x, relevant = NULL, ..., by = NULL, round = NULL) {
                            scvi_text(scale)))
 }
 
-# Cicchetti & Sparrow (1981) as adopted by Polit, Beck & Owen (2007, p. 464).
+# Cicchetti & Sparrow (1981) as adopted by Polit, Beck & Owen (2007).
 kappa_cuts <- list(excellent = c(74, 100), good = c(60, 100), fair = c(40, 100))
 
 kappa_grade <- function(n, agree) {
@@ -130,7 +132,7 @@ kappa_grade <- function(n, agree) {
   factor(grade, levels = c("poor", "fair", "good", "excellent"), ordered = TRUE)
 }
 
-# Lynn (1986, Table 2): the minimum number of experts endorsing an item, for
+# Lynn (1986): the minimum number of experts endorsing an item, for
 # panels of 3 to 10 experts.
 lynn_table <- c(`3` = 3L, `4` = 4L, `5` = 5L, `6` = 5L, `7` = 6L, `8` = 7L,
                 `9` = 7L, `10` = 8L)

@@ -91,8 +91,9 @@ test_that("pc, k* and the evaluation match BMC Health Serv Res 2017;17:520, Tabl
 })
 
 test_that("7 of 9 meets Lynn's criterion for 9 experts exactly; 6 of 9 does not", {
-  # Lynn (1986), Table 2, as cited by Polit & Beck (2006): 9 experts, 7 must
-  # agree (the "0.78" of many papers); 0.78 itself is above 7/9 = 0.7777...
+  # Lynn (1986), as cited by Polit & Beck (2006) and cvrindex.pro ("6-8:
+  # at least 0.83 (Lynn 1986); at least 9: at least 0.78 (Lynn 1986)"):
+  # 9 experts, 7 must agree; 0.78 itself is above 7/9 = 0.7777...
   counts <- data.frame(item = rep(c("a", "b"), each = 2), level = rep(c("yes", "no"), 2),
                        count = c(7, 2, 6, 3))
   cv <- content_validity(counts, relevant = "yes", levels = c("no", "yes"), quiet = TRUE)
