@@ -57,3 +57,18 @@ format.consensr_panel_stat <- function(x, digits = 3, ...) {
   }
   c(attr(x, "headline"), utils::capture.output(print(df, row.names = FALSE)))
 }
+
+# A subset of rows or columns forgets the per-round results and the
+# headline kept for printing (they describe the whole result); without the
+# `item` column it is a plain data frame.
+#' @export
+`[.consensr_panel_stat` <- function(x, ...) {
+  out <- NextMethod()
+  if (!is.data.frame(out)) return(out)
+  if (!"item" %in% names(out)) return(as.data.frame(unclass_df(out)))
+  if (nargs() > 2L || !identical(nrow(out), nrow(x))) {
+    attr(out, "by_round") <- NULL
+    attr(out, "headline") <- NULL
+  }
+  out
+}

@@ -85,3 +85,15 @@ test_that("plot_heat draws the reference study", {
   expect_s3_class(p, "ggplot")
   vdiffr::expect_doppelganger("heat-atmp-published", p)
 })
+
+test_that("a subset of a per-item result prints only its rows", {
+  long <- expand.grid(respondent = 1:6, item = c("a", "b"), round = 1:2)
+  long$rating <- rep(c(1, 2, 3, 3, 2, 1), 4)
+  res <- aiken_v(long, levels = 1:3, round = "round", quiet = TRUE)
+  sub <- res[1:2, ]
+  expect_null(attr(sub, "by_round"))
+  out <- utils::capture.output(print(sub))
+  expect_length(out, 3L)   # header and two rows
+  expect_s3_class(res[, c("n", "v")], "data.frame")
+  expect_false(inherits(res[, c("n", "v")], "consensr_panel_stat"))
+})
