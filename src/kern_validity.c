@@ -108,20 +108,22 @@ int kern_kappa_cmp(int64_t n, int64_t a, int64_t p, int64_t q, uint32_t *scratch
   return big_cmp(lhs, rhs, L);
 }
 
-void kern_aiken_dist(int64_t n, int64_t k, double *dist, double *tmp) {
-  int64_t top = n * k;
-  for (int64_t s = 0; s <= top; s++) dist[s] = 0.0;
-  dist[0] = 1.0;
-  /* after r ratings the support is 0..r*k: convolve with the uniform on
-   * 0..k by direct sums (no running differences: no cancellation) */
-  for (int64_t r = 1; r <= n; r++) {
-    int64_t len = r * k, prev = (r - 1) * k;
-    for (int64_t s = 0; s <= len; s++) {
-      double acc = 0.0;
-      int64_t lo = s - k > 0 ? s - k : 0, hi = s < prev ? s : prev;
-      for (int64_t t = lo; t <= hi; t++) acc += dist[t];
-      tmp[s] = acc / (double)(k + 1);
-    }
-    for (int64_t s = 0; s <= len; s++) dist[s] = tmp[s];
+void kern_aiken_step(int64_t r, int64_t k, double *dist, double *tmp) {
+  /* dist holds P(S = s) after r - 1 ratings, s = 0..(r-1)k; convolve with
+   * the uniform on 0..k by direct sums (no running differences: no
+   * cancellation in the tails) */
+  int64_t len = r * k, prev = (r - 1) * k;
+  for (int64_t s = 0; s <= len; s++) {
+    double acc = 0.0;
+    int64_t lo = s - k > 0 ? s - k : 0, hi = s < prev ? s : prev;
+    for (int64_t t = lo; t <= hi; t++) acc += dist[t];
+    tmp[s] = acc / (double)(k + 1);
   }
+  for (int64_t s = 0; s <= len; s++) dist[s] = tmp[s];
+}
+
+void kern_aiken_dist(int64_t n, int64_t k, double *dist, double *tmp) {
+  for (int64_t s = 0; s <= n * k; s++) dist[s] = 0.0;
+  dist[0] = 1.0;
+  for (int64_t r = 1; r <= n; r++) kern_aiken_step(r, k, dist, tmp);
 }

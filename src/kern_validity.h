@@ -26,4 +26,8 @@ int kern_kappa_cmp(int64_t n, int64_t a, int64_t p, int64_t q, uint32_t *scratch
  * dist[s] = P(S = s), s = 0..n*k; tmp holds n*k + 1 doubles. */
 void kern_aiken_dist(int64_t n, int64_t k, double *dist, double *tmp);
 
+/* One step of kern_aiken_dist: from r - 1 ratings to r (dist zeroed beyond
+ * (r-1)k is not needed: only 0..(r-1)k is read). */
+void kern_aiken_step(int64_t r, int64_t k, double *dist, double *tmp);
+
 #endif

@@ -98,7 +98,11 @@ SEXP ffi_aiken_tail(SEXP n, SEXP s, SEXP k) {
     if (nn[i] != last) {
       dist = (double *)R_alloc((size_t)(top + 1), sizeof(double));
       double *tmp = (double *)R_alloc((size_t)(top + 1), sizeof(double));
-      kern_aiken_dist(nn[i], kk, dist, tmp);
+      dist[0] = 1.0;
+      for (int64_t r = 1; r <= nn[i]; r++) {
+        kern_aiken_step(r, kk, dist, tmp);
+        R_CheckUserInterrupt();
+      }
       last = nn[i];
       R_CheckUserInterrupt();
     }
