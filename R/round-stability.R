@@ -48,6 +48,14 @@
 #'   round are dropped). It treats the rounds as independent samples, which
 #'   they are not, and is approximate when expected counts are below 5 (the
 #'   note says so).
+#' * for `test = "stuart_maxwell"` or `"bhapkar"`: the Stuart-Maxwell and
+#'   Bhapkar tests of marginal homogeneity of the paired table (did the
+#'   group's distribution move?), equal to `DescTools::StuartMaxwellTest()`
+#'   and `BhapkarTest()`; levels nobody left or entered are dropped, `NA`
+#'   with a note when nobody changed or both rounds are unanimous.
+#'   `df` is the rank of the covariance matrix (levels tested minus one),
+#'   where DescTools keeps `K - 1` after dropping unchanged levels (see
+#'   R/marginal-homogeneity.R for the definitions and the differences).
 #'
 #' @inheritParams delphi_summary
 #' @param from,to Rounds to compare, as labels or positions. By default each
@@ -55,8 +63,8 @@
 #'   round.
 #' @param ... Passed to [as_ratings()]: `respondent`, `item`, `rating`,
 #'   `levels`, `missing_levels`. `by` is refused (not yet per group).
-#' @param test The group-level test: `"bowker"` (paired, the default) or
-#'   `"chisq"`.
+#' @param test The group-level test: `"bowker"` (paired, the default),
+#'   `"chisq"`, `"stuart_maxwell"` or `"bhapkar"`.
 #' @param conf_level Confidence level of the kappa intervals.
 #' @return A data frame of class `consensr_stability`, one row per pair of
 #'   rounds and item: `from`, `to`, `item`, the item metadata, `n`,
@@ -99,7 +107,8 @@
 #' head(round_stability(imp$ratings, test = "chisq")[, c("item", "statistic", "p_value")])
 #' @export
 round_stability <- function(x, from = NULL, to = NULL, ...,
-                            test = c("bowker", "chisq"), conf_level = 0.95,
+                            test = c("bowker", "chisq", "stuart_maxwell", "bhapkar"),
+                            conf_level = 0.95,
                             round = NULL) {
   call <- rlang::current_env()
   refuse_by(..., fun = "round_stability", call = call, x = x)
@@ -216,7 +225,8 @@ rounds_stability_stats <- function(a, b, K, test, z, levels) {
         out[[paste0("upper_", w)]] <- kw$kappa + z * kw$se
       }
     }
-    tst <- if (test == "bowker") rounds_bowker(tab) else rounds_chisq(h1, h2)
+    tst <- switch(test, bowker = rounds_bowker(tab), chisq = rounds_chisq(h1, h2),
+                  marginal_homogeneity(tab, test))
     out$statistic <- tst$statistic
     out$df <- tst$df
     out$p_value <- tst$p_value
@@ -292,7 +302,9 @@ format.consensr_stability <- function(x, ...) {
   }
   lines <- sprintf("<consensr_stability> %d item comparison%s; net change < 15%% (Scheibe et al. 1975), weighted kappa (Cohen 1968), %s",
                    nrow(x), rounds_plural(nrow(x)),
-                   if (identical(attr(x, "test"), "bowker")) "McNemar-Bowker test" else "chi-square test (Dajani et al. 1979)")
+                   switch(attr(x, "test"), bowker = "McNemar-Bowker test",
+                          stuart_maxwell = "Stuart-Maxwell test", bhapkar = "Bhapkar test",
+                          "chi-square test (Dajani et al. 1979)"))
   pairs <- unique(x[c("from", "to")])
   for (k in seq_len(nrow(pairs))) {
     d <- x[x$from == pairs$from[k] & x$to == pairs$to[k], , drop = FALSE]

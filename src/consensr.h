@@ -32,6 +32,17 @@ SEXP ffi_read_long(SEXP row, SEXP n_row, SEXP col, SEXP n_col, SEXP rating,
 SEXP ffi_key(SEXP x);
 SEXP ffi_encode(SEXP x, SEXP map, SEXP lv_num, SEXP lv_chr);
 
+/* content validity (validity.c) */
+SEXP ffi_binom_critical(SEXP n, SEXP alpha);
+SEXP ffi_kappa_cmp(SEXP n, SEXP a, SEXP cut);
+SEXP ffi_aiken_tail(SEXP n, SEXP s, SEXP k);
+
+/* ordinal consensus (ordinal.c) */
+SEXP ffi_ordinal_consensus(SEXP counts);
+
+/* Gwet's variance of Krippendorff's alpha (alpha_variance.c) */
+SEXP ffi_alpha_se(SEXP counts, SEXP weights);
+
 /* argument checks shared by the wrappers (checks.c) */
 int check_scalar_int(SEXP x, const char *what, int min);
 int check_flag(SEXP x, const char *what);

@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs="r-base-dev r-cran-testthat r-cran-cli r-cran-rlang r-cran-ggplot2 \
 r-cran-knitr r-cran-rmarkdown r-cran-roxygen2 r-cran-tibble r-cran-data.table \
 r-cran-matrixstats r-cran-dplyr r-cran-boot r-cran-bench r-cran-haven r-cran-vdiffr \
-r-cran-tidyselect pandoc qpdf"
+r-cran-tidyselect r-cran-curl r-cran-httr pandoc qpdf"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
@@ -24,7 +24,7 @@ if [ -n "$missing" ]; then
   done
 fi
 Rscript -e '
-need <- c("irr", "irrCAC")
+need <- c("irr", "irrCAC", "agrmt", "contentvalidR", "DescTools")
 need <- need[!vapply(need, requireNamespace, logical(1), quietly = TRUE)]
 if (length(need)) {
   message("setup: installing from CRAN: ", paste(need, collapse = ", "))

@@ -53,6 +53,11 @@ ffi_fuzz_workload <- function(n = 60L, m = 40L, B = 40L) {
               progress = FALSE, levels = 1:5)),
       quote(agreement(tiny, levels = 1:5, B = 2L)),
       quote(tally_ratings(wide, levels = 1:5)),
+      # expert-panel statistics (issue 11)
+      quote(content_validity(wide, relevant = 4:5, levels = 1:5)),
+      quote(lawshe_cvr(grp, 5, by = "grp", levels = 1:5)),
+      quote(aiken_v(wide, levels = 1:5)),
+      quote(ordinal_consensus(wide, levels = 1:5)),
       # the readers: long with and without rounds, text, non-answers, a matrix
       quote(tally_ratings(data.frame(respondent = rep(1:4, 2), item = rep(c("a", "b"), each = 4),
                                      rating = c("x", "y", NA, "z", "x", "x", "w", "y")),
