@@ -16,8 +16,10 @@
 #'
 #' @inheritParams plot_bars
 #' @param ... Passed to [as_ratings()]: `levels`, `respondent`, `item`,
-#'   `rating`, `items`, `item_data`, `missing_levels`, `format`. `by` and
-#'   several rounds are refused: the map shows one panel.
+#'   `rating`, `items`, `item_data`, `missing_levels`, `format`.
+#' @param by,round Optional names of the respondent column of stakeholder
+#'   groups and of the round column: one map per group and round, side by
+#'   side (a [consensus()] result brings its own).
 #' @param target Optional target levels (by label or value): a column with
 #'   their combined share is added.
 #' @param threshold Optional share (in (0, 1]) marked by an outline on the
@@ -25,7 +27,8 @@
 #' @param show_pct If `TRUE` (the default), print the (half-up rounded)
 #'   percentage in every cell of a rated item.
 #' @return `plot_heat()` returns a ggplot object. `plot_heat_data()` returns
-#'   a data frame, one row per item and column: `item` (factor, display
+#'   a data frame, one row per item and column (and round and group, whose
+#'   columns come first): `item` (factor, display
 #'   order top to bottom), `level` (factor: the levels in scale order, then
 #'   `"target"` when a target is given), `count`, `n`, `prop` (`NA` when `n`
 #'   is 0) and `reached` (the share reaches `threshold`; `NA` without a
@@ -35,34 +38,56 @@
 #' plot_heat(atmp_published, threshold = 0.75)
 #' head(plot_heat_data(atmp_published, target = "Fundamental", threshold = 0.75))
 #' @export
-plot_heat <- function(x, ..., target = NULL, threshold = NULL, show_pct = TRUE,
-                      wrap = 55) {
+plot_heat <- function(x, target = NULL, threshold = NULL, ..., show_pct = TRUE,
+                      wrap = 55, by = NULL, round = NULL) {
   call <- rlang::current_env()
   check_flag(show_pct, "show_pct", call = call)
   check_width(wrap, "wrap", call = call)
-  d <- heat_data(x, ..., target = target, threshold = threshold, call = call)
+  d <- heat_data(x, ..., target = target, threshold = threshold, by = by,
+                 round = round, call = call)
   draw_heat(d, show_pct = show_pct, wrap = wrap)
 }
 
 #' @rdname plot_heat
 #' @export
-plot_heat_data <- function(x, ..., target = NULL, threshold = NULL) {
-  heat_data(x, ..., target = target, threshold = threshold,
-            call = rlang::current_env())
+plot_heat_data <- function(x, target = NULL, threshold = NULL, ..., by = NULL,
+                           round = NULL) {
+  heat_data(x, ..., target = target, threshold = threshold, by = by,
+            round = round, call = rlang::current_env())
 }
 
-heat_data <- function(x, ..., target, threshold, call) {
+heat_data <- function(x, ..., target, threshold, by, round, call) {
   frac <- if (!is.null(threshold)) as_fraction(threshold, "threshold", call = call)
-  ct <- counts_source(x, ..., call = call)
-  r <- ct$ratings
+  if (inherits(x, "consensr_consensus")) {
+    refuse_result_args(x, by, round, call)
+    r <- attr(consensus_check(x, call), "ratings")
+    by <- attr(x, "rule")$by
+  } else {
+    r <- read_for_plot(x, ..., by = by, round = round, call = call)
+    by <- analysis_by(r, by)
+  }
+  tcodes <- if (!is.null(target)) match_levels(target, r$levels, "target", call)
+  panels <- panels_of_ratings(r, by)
+  pieces <- lapply(panels$parts, heat_panel, tcodes = tcodes, frac = frac)
+  out <- stack_panels(panels, pieces)
+  out$item <- factor(as.character(out$item), levels = unique(unlist(lapply(pieces, function(p) levels(p$item)))))
+  out$level <- factor(as.character(out$level), levels = levels(pieces[[1L]]$level))
+  structure(out, class = c("consensr_heat_data", "data.frame"),
+            heat = list(threshold = threshold, frac = frac, levels = r$levels,
+                        target = if (!is.null(target)) r$levels[tcodes],
+                        facets = panel_keys(panels)))
+}
+
+# One panel's cells; a cell reaches the threshold by the exact rule (C).
+heat_panel <- function(r, tcodes, frac) {
+  tab <- ratings_table(r, grouped = FALSE)
   K <- length(r$levels)
   m <- nrow(r$items)
-  counts <- matrix(as.integer(ct$table$counts), K, m)
-  n <- as.integer(ct$table$n)
+  counts <- matrix(as.integer(tab$counts), K, m)
+  n <- as.integer(tab$n)
   cols <- r$levels
-  if (!is.null(target)) {
-    tcodes <- match_levels(target, r$levels, "target", call)
-    counts <- rbind(counts, colSums(counts[tcodes, , drop = FALSE]))
+  if (!is.null(tcodes)) {
+    counts <- rbind(counts, as.integer(colSums(counts[tcodes, , drop = FALSE])))
     cols <- c(cols, "target")
   }
   J <- length(cols)
@@ -72,11 +97,11 @@ heat_data <- function(x, ..., target, threshold, call) {
   out$n <- rep(n, each = J)
   out$prop <- ifelse(out$n > 0L, out$count / out$n, NA_real_)
   out$reached <- if (is.null(frac)) NA else {
-    ifelse(out$n > 0L, as.double(out$count) * frac[2L, 1L] >= frac[1L, 1L] * as.double(out$n), NA)
+    st <- .Call(ffi_rule, as.integer(out$count), NULL, as.integer(out$n), 1L,
+                frac[, 1L], NULL, FALSE)
+    c(NA, TRUE, FALSE, FALSE, FALSE)[st$item + 1L]
   }
-  structure(out, class = c("consensr_heat_data", "data.frame"),
-            heat = list(threshold = threshold, frac = frac, levels = r$levels,
-                        target = if (!is.null(target)) r$levels[tcodes]))
+  out
 }
 
 draw_heat <- function(d, show_pct, wrap) {
@@ -113,7 +138,7 @@ draw_heat <- function(d, show_pct, wrap) {
         ggplot2::scale_colour_identity()
     }
   }
-  nd <- d[!duplicated(d$item), , drop = FALSE]
+  nd <- d[!duplicated(d[c("item", info$facets)]), , drop = FALSE]
   nd$label <- paste0("n = ", nd$n)
   p <- p + ggplot2::geom_text(data = nd, ggplot2::aes(x = nlevels(d$level) + 0.6,
                                                      label = .data$label),
@@ -128,5 +153,6 @@ draw_heat <- function(d, show_pct, wrap) {
   } else if (!is.null(info$target)) {
     caption <- sprintf("Target = %s together.", level_label(info$levels, match(info$target, info$levels)))
   }
-  p + ggplot2::labs(x = NULL, y = NULL, caption = caption)
+  p + panel_facets(NULL, info$facets) +
+    ggplot2::labs(x = NULL, y = NULL, caption = caption)
 }
