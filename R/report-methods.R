@@ -46,7 +46,9 @@
 #'   `"stakeholder group"`).
 #' @param item_label What an item is called (default `"item"`).
 #' @return A character vector of class `consensr_methods`, one Markdown
-#'   sentence per element, named by its topic (see the section). `format()`
+#'   sentence per element, named by its topic (see the section); the
+#'   attribute `"source"` says whether `x` was a [consensus()] or a
+#'   [delphi_summary()] result. `format()`
 #'   and `as.character()` give the paragraph; printing shows it; in R
 #'   Markdown it is written as text.
 #' @seealso [accord_checklist()], the report template
@@ -105,7 +107,8 @@ report_methods <- function(x, ..., seed = NULL, group_label = "stakeholder group
     software = methods_software()
   )
   out <- out[!is.na(out) & nzchar(out)]
-  structure(out, class = "consensr_methods")
+  structure(out, class = "consensr_methods",
+            source = if (inherits(x, "consensr_delphi_summary")) "delphi_summary" else "consensus")
 }
 
 methods_kinds <- c(sensitivity = "consensr_sensitivity", robustness = "consensr_robustness",
