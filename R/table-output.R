@@ -282,7 +282,7 @@ save_table <- function(x, file, ...) {
           call = call, class = "consensr_error_table")
   }
   check_string(file, "file", call = call)
-  ext <- tolower(tools::file_ext(file))
+  ext <- if (grepl("[.][A-Za-z0-9]+$", file)) tolower(sub("^.*[.]", "", file)) else ""
   if (!ext %in% c("docx", "html", "csv")) {
     abort(c("{.arg file} must end in {.val .docx}, {.val .html} or {.val .csv}.",
             "x" = "{.file {file}} ends in {.val {if (nzchar(ext)) paste0('.', ext) else 'nothing'}}."),

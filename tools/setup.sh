@@ -24,7 +24,7 @@ if [ -n "$missing" ]; then
   done
 fi
 Rscript -e '
-need <- c("irr", "irrCAC")
+need <- c("irr", "irrCAC", "flextable", "officer")
 need <- need[!vapply(need, requireNamespace, logical(1), quietly = TRUE)]
 if (length(need)) {
   message("setup: installing from CRAN: ", paste(need, collapse = ", "))
