@@ -221,3 +221,21 @@ test_that("plot_feedback() marks the panellist's own rating", {
   skip_if_not_installed("vdiffr")
   vdiffr::expect_doppelganger("feedback-pid-alpha", plot_feedback(fb, "pid_alpha"))
 })
+
+test_that("rendered feedback shows group distributions only for large enough groups", {
+  skip_on_cran()
+  skip_if_not_installed("rmarkdown")
+  skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
+  d <- fb_panel()
+  fb <- feedback_data(d, target = 4:5, threshold = 0.7, levels = 1:5, missing_levels = "U",
+                      round = "round", which_round = 1, by = "group")
+  f <- render_feedback(fb, fb_tempdir(), respondents = "pid_charlie", progress = FALSE)
+  html <- paste(readLines(f, warn = FALSE), collapse = "\n")
+  expect_match(html, "By stakeholder group", fixed = TRUE)
+  # patients rated A: 4, 4, 5 -> shown; clinicians (1 rater of A) -> not shown
+  expect_match(html, "4: 67%; 5: 33%", fixed = TRUE)
+  expect_match(html, "not shown", fixed = TRUE)
+  for (other in c("pid_alpha", "pid_bravo", "pid_delta", "pid_echo")) {
+    expect_false(grepl(other, html, fixed = TRUE))
+  }
+})
