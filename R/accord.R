@@ -172,6 +172,10 @@ accord_checklist <- function(x = NULL, ..., participants = NULL, feedback = NULL
 
 #' @export
 print.consensr_accord <- function(x, ...) {
+  if (!all(c("number", "section", "topic", "filled") %in% names(x))) {
+    print(unclass_df(x), ...)
+    return(invisible(x))
+  }
   cat(sprintf("<consensr_accord> ACCORD checklist: %d of %d items filled by the analysis\n",
               sum(x$filled), nrow(x)))
   y <- unclass_df(x)

@@ -53,6 +53,7 @@ test_that("the checklist renders as a table of the package", {
   expect_identical(names(tab), c("Item", "Section", "Topic", "Filled by the analysis", "Still to write"))
   expect_match(attr(tab, "note"), "5 of 35 items filled", fixed = TRUE)
   expect_output(print(accord_checklist()), "0 of 35 items filled")
+  expect_output(print(accord_checklist()[1:2, c("number", "topic")]), "Title names the study")
 })
 
 test_that("accord_checklist() refuses what it can't read", {
