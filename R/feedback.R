@@ -495,7 +495,7 @@ feedback_dictionary <- function(items, base, suffix, levels, form) {
 #'     system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
 #'   )
 #'   fb <- feedback_data(imp, "Fundamental", threshold = 0.75, which_round = 2)
-#'   files <- render_feedback(fb, tempfile("feedback"), respondents = c("1", "2"))
+#'   files <- render_feedback(fb, tempfile("feedback"), respondents = "1")
 #'   basename(files)
 #' }
 #' }
