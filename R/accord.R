@@ -126,8 +126,8 @@ accord_fills <- list(
 #'   system.file("extdata", "atmp_delphi_records.csv", package = "consensr"),
 #'   system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
 #' )
-#' s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75)
-#' chk <- accord_checklist(s, attrition(imp$ratings))
+#' s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75, round = "round")
+#' chk <- accord_checklist(s, attrition(imp$ratings, round = "round"))
 #' chk[chk$filled, c("number", "topic", "where")]
 #' @export
 accord_checklist <- function(x = NULL, ..., participants = NULL, feedback = NULL) {

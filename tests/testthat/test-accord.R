@@ -29,13 +29,13 @@ test_that("what is filled follows what was analysed", {
   expect_identical(one$to_write[1], "All of it.")
 
   imp <- delphi_import()
-  s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75)
-  two <- accord_checklist(s, attrition(imp$ratings))
+  s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75, round = "round")
+  two <- accord_checklist(s, attrition(imp$ratings, round = "round"))
   expect_identical(two$number[two$filled], c(15L, 16L, 17L, 18L, 21L, 26L, 28L, 29L))
-  expect_identical(accord_checklist(report_methods(s, attrition(imp$ratings)))$filled, two$filled)
+  expect_identical(accord_checklist(report_methods(s, attrition(imp$ratings, round = "round")))$filled, two$filled)
   fb <- feedback_data(imp, "Fundamental", threshold = 0.75, which_round = 1)
   tp <- table_participants(atmp_participants)
-  all <- accord_checklist(s, attrition(imp$ratings), participants = tp, feedback = fb)
+  all <- accord_checklist(s, attrition(imp$ratings, round = "round"), participants = tp, feedback = fb)
   expect_true(all(all$filled[c(19L, 27L)]))
 
   set.seed(2)

@@ -96,11 +96,11 @@ test_that("groups, rounds and results are stated from the result", {
     system.file("extdata", "atmp_delphi_records.csv", package = "consensr"),
     system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
   )
-  s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75)
+  s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75, round = "round")
   ms <- meth(s)
   expect_match(ms[["rounds"]], "^The study had 2 rounds \\(round_1_arm_1, round_2_arm_1\\)")
   expect_match(ms[["rounds"]], "were carried forward to the next round", fixed = TRUE)
-  sa <- meth(delphi_summary(imp$ratings, "Fundamental", threshold = 0.75, carry = "all"))
+  sa <- meth(delphi_summary(imp$ratings, "Fundamental", threshold = 0.75, round = "round", carry = "all"))
   expect_match(sa[["rounds"]], "Every item was meant to be rated in every round", fixed = TRUE)
   expect_no_match(sa[["rounds"]], "carried forward")
   n1 <- sum(s$status_1 %in% "consensus")
@@ -143,9 +143,9 @@ test_that("sensitivity, robustness, stability, agreement and attrition sentences
     system.file("extdata", "atmp_delphi_records.csv", package = "consensr"),
     system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
   )
-  s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75)
-  st_b <- meth(s, round_stability(imp$ratings))[["stability"]]
-  st_c <- meth(s, round_stability(imp$ratings, test = "chisq", conf_level = 0.9))[["stability"]]
+  s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75, round = "round")
+  st_b <- meth(s, round_stability(imp$ratings, round = "round"))[["stability"]]
+  st_c <- meth(s, round_stability(imp$ratings, round = "round", test = "chisq", conf_level = 0.9))[["stability"]]
   expect_match(st_b, "McNemar-Bowker test .* \\(Bowker 1948\\)")
   expect_match(st_b, "with 95% intervals", fixed = TRUE)
   expect_match(st_c, "chi-square test .* \\(Dajani, Sincoff and Talley 1979\\)")
@@ -157,11 +157,11 @@ test_that("sensitivity, robustness, stability, agreement and attrition sentences
   expect_match(ag2, "by Krippendorff's alpha with the ordinal metric", fixed = TRUE)
   expect_no_match(ag2, "Fleiss")
 
-  a <- attrition(imp$ratings, invited = c(32, 25))
+  a <- attrition(imp$ratings, round = "round", invited = c(32, 25))
   at <- meth(s, a)[["attrition"]]
   expect_match(at, sprintf("round 1 (round_1_arm_1): 32 invited, %d responded, %d completed",
                            a$responded[1], a$completed[1]), fixed = TRUE)
-  expect_match(meth(s, attrition(imp$ratings))[["attrition"]], "round 1 (round_1_arm_1): 25 responded", fixed = TRUE)
+  expect_match(meth(s, attrition(imp$ratings, round = "round"))[["attrition"]], "round 1 (round_1_arm_1): 25 responded", fixed = TRUE)
 })
 
 test_that("the paragraph carries the package version and prints as Markdown", {

@@ -37,7 +37,7 @@ test_that("the template renders to .docx and .html with the rule, results, a tab
     system.file("extdata", "atmp_delphi_records.csv", package = "consensr"),
     system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
   )
-  s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75)
+  s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75, round = "round")
   n1 <- sum(s$status_1 %in% "consensus")
 
   doc <- officer::docx_summary(officer::read_docx(out[tools::file_ext(out) == "docx"]))

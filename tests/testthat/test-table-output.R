@@ -62,7 +62,7 @@ test_that("consensus in is marked and rounds become column groups", {
     system.file("extdata", "atmp_delphi_dictionary.csv", package = "consensr")
   )
   tab <- table_consensus(imp, "Fundamental", threshold = 0.75, area = "area")
-  s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75)
+  s <- delphi_summary(imp$ratings, "Fundamental", threshold = 0.75, round = "round")
   expect_identical(nrow(tab), nrow(s))
   cell <- tab[["round_1_arm_1 [Fundamental]"]][tab$item == "in vitro Models for Toxicology and Mechanism Studies *"]
   expect_identical(cell, "Fundamental: 84% (21/25)")
