@@ -58,8 +58,8 @@
 #' }
 #' The printed text is read as integer digits (\code{"56.6"} becomes 566
 #' with \code{d = 1}) and compared with each result, so exact ties are
-#' decided exactly: 1 of 8 is 12.5\%, printed \code{"13\%"} under half-up
-#' but \code{"12\%"} under half-even and truncation; 1 of 16 is 6.25\%,
+#' decided exactly: 1 of 8 is 12.5%, printed \code{"13\%"} under half-up
+#' but \code{"12\%"} under half-even and truncation; 1 of 16 is 6.25%,
 #' printed \code{"6.3\%"} under half-up and \code{"6.2\%"} under half-even.
 #' All arithmetic is on whole numbers below \eqn{2^{53}}{2^53}, which
 #' doubles hold exactly; that is, \code{count * 100 * 10^d} and

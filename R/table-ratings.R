@@ -29,7 +29,9 @@
 #'   `x` (see [as_ratings()]).
 #' @param abbreviate How each cell names its level: `TRUE` (the default) for
 #'   the first letter of the level (`"F"`, `"A"`, `"L"`), falling back to the
-#'   full names when two levels share a first letter; `FALSE` for the full
+#'   full names when two levels share a first letter; numeric levels (1-9)
+#'   are followed by a colon (`"7: 20% (4/20)"`) so that they can't be read
+#'   as part of the percentage; `FALSE` for the full
 #'   level name; or a character vector with one prefix per level (`""` for
 #'   none).
 #' @param decimals Number of decimals of the percentages, 0 to 6.
@@ -271,6 +273,8 @@ group_rows <- function(out, group_col, repeat_group) {
 level_prefix <- function(abbreviate, levels, call) {
   K <- length(levels)
   if (is.logical(abbreviate) && length(abbreviate) == 1L && !is.na(abbreviate)) {
+    # numbers (1-9) end with ":" so that "1: 10% (2/20)" can't be misread
+    if (all(grepl("^[0-9.+-]+$", levels))) return(paste0(levels, ":"))
     if (!abbreviate) return(levels)
     first <- substr(trimws(levels), 1L, 1L)
     return(if (anyDuplicated(first)) levels else first)

@@ -429,7 +429,7 @@ test_that("rounds named like their column print once; subset hints use a real va
   expect_snapshot(print(res))
   tab <- table_ratings(d, levels = 1:2, round = "Round")
   expect_identical(as.character(tab$Round), c("Round 1", "Round 2"))
-  expect_identical(tab[["2"]], c("2 33% (1/3)", "2 100% (3/3)"))
+  expect_identical(tab[["2"]], c("2: 33% (1/3)", "2: 100% (3/3)"))
 })
 
 test_that("a panellist who answered only 'unable to score' still responded", {

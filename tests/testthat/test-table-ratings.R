@@ -114,13 +114,13 @@ test_that("items nobody rated show `empty` and undecided consensus", {
   x <- data.frame(respondent = rep(1:4, 2), item = rep(c("Q1", "Q2"), each = 4),
                   rating = c(1, 1, 1, 2, NA, NA, NA, NA))
   tab <- table_ratings(x, 1, threshold = 0.75, levels = 1:2)
-  expect_identical(tab$`1`, c("1 75% (3/4)", "-"))
-  expect_identical(tab$`2`, c("2 25% (1/4)", "-"))
+  expect_identical(tab$`1`, c("1: 75% (3/4)", "-"))
+  expect_identical(tab$`2`, c("2: 25% (1/4)", "-"))
   expect_identical(tab$n, c(4L, 0L))
   expect_identical(tab$consensus, c(TRUE, NA))
   expect_identical(tab$item, c("Q1 *", "Q2"))
   tab <- table_ratings(x, levels = 1:2, empty = NA)
-  expect_identical(tab$`1`, c("1 75% (3/4)", NA))
+  expect_identical(tab$`1`, c("1: 75% (3/4)", NA))
 })
 
 test_that("consensus is flagged from target or from a consensus() result", {
