@@ -9,7 +9,7 @@
 
 # Arguments of `...` that belong to as_ratings(); the rest go to consensus().
 rounds_ratings_args <- c("respondent", "item", "rating", "levels", "items",
-                         "item_data", "format", "by")
+                         "item_data", "format", "by", "collect")
 
 # Split by round and read each round: list(rounds = labels, values = the
 # round values (original type), ratings = list of consensr_ratings, rule =
@@ -21,8 +21,9 @@ rounds_prepare <- function(x, round, dots, call, codes = FALSE) {
           call = call)
   }
   r_args <- dots[names(dots) %in% c(rounds_ratings_args, "missing_levels")]
-  if (!inherits(x, c("consensr_ratings", "consensr_redcap"))) check_data_frame(x, call = call)
+  if (!inherits(x, c("consensr_ratings", "consensr_redcap", "tbl_lazy"))) check_data_frame(x, call = call)
   r <- do.call(as_ratings, c(list(x), r_args, list(round = round)))
+  if (codes) db_needs_respondents(r, call, "Comparing rounds needs to know who gave which rating.")
   if (codes && !has_codes(r)) {
     abort(c("{.arg x} must hold each panellist's ratings (long or wide), not counts.",
             "i" = "Comparing rounds needs to know who gave which rating."), call = call)
