@@ -430,7 +430,8 @@ db_collect <- function(x, respondent, item, rating, by, round, levels,
   cols <- unique(c(respondent, item, rating, by, round))
   rows <- as.double(dplyr::pull(dplyr::collect(dplyr::summarise(dplyr::ungroup(x), rows = n()))))
   if (!quiet) {
-    cli::cli_inform(c("i" = "Collecting {format(rows, big.mark = ',')} row{?s} of {.field {cols}} from the database table."),
+    rows_text <- sprintf("%s row%s", format(rows, big.mark = ","), if (rows == 1) "" else "s")
+    cli::cli_inform(c("i" = "Collecting {rows_text} of {.field {cols}} from the database table."),
                     class = "consensr_message_collect")
   }
   d <- as.data.frame(dplyr::collect(dplyr::select(x, !!!rlang::syms(cols))))
