@@ -217,8 +217,12 @@ chunked_check <- function(ch, pos, st, respondent, item, by, round, call) {
     bad <- which(!(is.na(g) == is.na(ref) & (is.na(g) | g == ref)))
     if (length(bad) > 0L) {
       who <- unique(rv[bad])
+      rows <- pos - 1 + bad
+      where <- sprintf("respondent%s %s (row%s %s)", if (length(who) > 1L) "s" else "",
+                       paste(head_text(who), collapse = ", "),
+                       if (length(rows) > 1L) "s" else "", paste(head_text(rows), collapse = ", "))
       abort(c("The {.arg by} column {.field {by}} must be constant within each respondent{if (!is.null(round)) ' and round' else ''}.",
-              "x" = "It varies within respondent{?s} {head_text(who)} (row{?s} {head_text(pos - 1 + bad)}), so it can't put them into groups."),
+              "x" = "It varies within {where}, so it can't put them into groups."),
             call = call, class = "consensr_error_by")
     }
   }
