@@ -30,7 +30,8 @@
 #' group is not constant. With `item_data = NULL`, one query per table
 #' (`COUNT(DISTINCT col)` per item) finds the columns constant within each
 #' item, which become item metadata as in memory. [ratings_sql()] shows
-#' the SQL of each query.
+#' the SQL of each query. An index on `(respondent, item, round)` lets the
+#' database check the pairs without sorting the table.
 #'
 #' @section What is left in the database:
 #' Respondent-level columns other than `by` and `round` are not read: give

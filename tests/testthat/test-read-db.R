@@ -77,8 +77,9 @@ expect_same_results <- function(db, d, p, by, round, label) {
     expect_identical(plain(res$db), plain(res$mem), label = paste(label, "table_ratings"))
   }
   if (!is.null(round) && is.null(by)) {
-    res <- list(db = do.call(delphi_summary, c(list(db, p$target, 0.6, round = round), args[1:2])),
-                mem = do.call(delphi_summary, c(list(d, p$target, 0.6, round = round), args[1:2])))
+    res <- suppressMessages(list(
+      db = do.call(delphi_summary, c(list(db, p$target, 0.6, round = round), args[1:2])),
+      mem = do.call(delphi_summary, c(list(d, p$target, 0.6, round = round), args[1:2]))))
     expect_identical(plain(res$db), plain(res$mem), label = paste(label, "delphi_summary"))
   }
 }
@@ -244,8 +245,10 @@ test_that("collect = TRUE pulls the columns needed and gives the in-memory resul
   expect_identical(plain(agreement(dplyr::filter(db, round == 1L), levels = 1:9,
                                    missing_levels = 99, quiet = TRUE, collect = TRUE)),
                    plain(agreement(one, levels = 1:9, missing_levels = 99, quiet = TRUE)))
-  expect_identical(plain(round_stability(db, levels = 1:9, missing_levels = 99, collect = TRUE)),
-                   plain(round_stability(d, levels = 1:9, missing_levels = 99)))
+  expect_message(stab <- round_stability(db, levels = 1:9, missing_levels = 99, collect = TRUE),
+                 "Collecting 63 rows", class = "consensr_message_collect")
+  expect_identical(plain(stab),
+                   plain(suppressMessages(round_stability(d, levels = 1:9, missing_levels = 99))))
 })
 
 test_that("the SQL for simulated PostgreSQL and Hive holds the grouped count", {
