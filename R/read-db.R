@@ -29,7 +29,8 @@
 #' number of rows of each pair; with `by`, the respondents (x round) whose
 #' group is not constant. With `item_data = NULL`, one query per table
 #' (`COUNT(DISTINCT col)` per item) finds the columns constant within each
-#' item, which become item metadata as in memory. [ratings_sql()] shows
+#' item, which become item metadata as in memory (`item_data = character()`
+#' skips that scan). [ratings_sql()] shows
 #' the SQL of each query. An index on `(respondent, item, round)` lets the
 #' database check the pairs without sorting the table.
 #'

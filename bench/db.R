@@ -75,8 +75,8 @@ for (b in names(backends)) {
 run_case <- function(backend, how) {
   out <- tempfile(fileext = ".rds")
   read <- switch(how,
-    database = "r <- as_ratings(dplyr::tbl(con, 'ratings'), levels = 1:9, by = 'grp', quiet = TRUE)",
-    collect = "d <- as.data.frame(dplyr::collect(dplyr::tbl(con, 'ratings'))); r <- as_ratings(d, levels = 1:9, by = 'grp', quiet = TRUE)"
+    database = "r <- as_ratings(dplyr::tbl(con, 'ratings'), levels = 1:9, by = 'grp', item_data = character(), quiet = TRUE)",
+    collect = "d <- as.data.frame(dplyr::collect(dplyr::tbl(con, 'ratings'))); r <- as_ratings(d, levels = 1:9, by = 'grp', item_data = character(), quiet = TRUE)"
   )
   code <- sprintf('
     suppressPackageStartupMessages({library(consensr); library(DBI); library(dbplyr)})

@@ -287,3 +287,23 @@ test_that("DuckDB gives the in-memory results", {
     expect_same_results(db, p$data, p, "group", "round", sprintf("duckdb seed %d", seed))
   }
 })
+
+test_that("item metadata: found, named, or not looked for", {
+  con <- sqlite()
+  on.exit(DBI::dbDisconnect(con), add = TRUE)
+  d <- data.frame(respondent = rep(1:3, each = 2), item = rep(c("Q1", "Q2"), 3),
+                  rating = c(1, 2, 3, 1, 2, 3), area = rep(c("Pain", NA), 3),
+                  note = c("a", "b", "c", "d", "e", "f"))
+  db <- db_of(con, d)
+  mem <- as_ratings(d, levels = 1:3, quiet = TRUE)$items
+  expect_identical(as_ratings(db, levels = 1:3, quiet = TRUE)$items, mem)
+  expect_identical(names(mem), c("item", "area"))
+  expect_identical(names(as_ratings(db, levels = 1:3, item_data = character(), quiet = TRUE)$items),
+                   "item")
+  expect_identical(as_ratings(db, levels = 1:3, item_data = "area", quiet = TRUE)$items,
+                   as_ratings(d, levels = 1:3, item_data = "area", quiet = TRUE)$items)
+  expect_snapshot(as_ratings(db, levels = 1:3, item_data = "note"), error = TRUE)
+  meta <- data.frame(item = c("Q2", "Q1"), domain = c("Sleep", "Pain"))
+  expect_identical(as_ratings(db, levels = 1:3, item_data = meta, quiet = TRUE)$items,
+                   as_ratings(d, levels = 1:3, item_data = meta, quiet = TRUE)$items)
+})
