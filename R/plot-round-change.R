@@ -115,6 +115,9 @@ plot_round_change <- function(x, target, threshold, opposite = NULL,
                                 limits = levels(d$status), name = NULL, drop = FALSE) +
     ggplot2::scale_colour_manual(values = rounds_palette(nlevels(d$round)),
                                  name = "Round", drop = FALSE) +
+    # a fixed order of the two legends (rounds, then outcomes)
+    ggplot2::guides(colour = ggplot2::guide_legend(order = 1),
+                    shape = ggplot2::guide_legend(order = 2)) +
     ggplot2::scale_x_continuous(labels = rounds_pct, limits = c(0, 1),
                                 breaks = seq(0, 1, by = 0.25)) +
     ggplot2::labs(x = title, y = NULL,

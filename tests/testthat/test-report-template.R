@@ -33,6 +33,7 @@ test_that("the template renders to .docx and .html with the rule, results, a tab
   # the template sets options (consensr.quiet); keep them out of later tests
   op <- options()
   on.exit(options(op), add = TRUE)
+  on.exit(options(consensr.quiet = op$consensr.quiet), add = TRUE)
   out <- rmarkdown::render(rmd, output_format = "all", quiet = TRUE, envir = new.env())
   expect_setequal(tools::file_ext(out), c("docx", "html"))
 
