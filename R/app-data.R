@@ -103,7 +103,7 @@ app_spec_upload <- function(path, name = basename(path), format = "auto",
   read <- list(levels = lv, missing_levels = ml, format = format)
   read <- read[!vapply(read, is.null, logical(1))]
   # the scale as read, to offer target levels; errors are the package's
-  r <- app_quiet(do.call(as_ratings, c(list(app_round_subset(d, round)), read)))
+  r <- app_quiet(do.call("as_ratings", c(list(app_round_subset(d, round)), read)))
   lv <- r$levels
   groups <- setdiff(names(r$resp %||% list()), c("respondent", round))
   app_spec(d, read = read, round = round, groups = groups,
@@ -161,7 +161,7 @@ app_filter <- function(spec, round_value = NULL, drop = NULL) {
 app_read <- function(d, spec) {
   msgs <- character()
   r <- withCallingHandlers(
-    do.call(as_ratings, c(list(d), spec$read)),
+    do.call("as_ratings", c(list(d), spec$read)),
     message = function(m) {
       msgs <<- c(msgs, app_text(m))
       invokeRestart("muffleMessage")

@@ -180,9 +180,9 @@ app_server <- function(input, output, session) {
   })
   plots <- list(
     infogram = shiny::reactive(app_validate(app_call_area(
-      plot_infogram, list(ratings(), target = target(), threshold = threshold()), area_col()))),
+      "plot_infogram", list(ratings(), target = target(), threshold = threshold()), area_col()))),
     bars = shiny::reactive(app_validate(app_call_area(
-      plot_bars, list(ratings(), target = target(), threshold = threshold(),
+      "plot_bars", list(ratings(), target = target(), threshold = threshold(),
                       diverging = isTRUE(input$diverging)), area_col()))),
     sensitivity = shiny::reactive(app_validate(plot_sensitivity(sensitivity(), items = TRUE))),
     robustness = shiny::reactive(app_validate(plot_robustness(
@@ -222,7 +222,7 @@ app_server <- function(input, output, session) {
       args$opposite <- opposite()
       args$opposite_threshold <- min((input$opposite_threshold %||% 15) / 100, min(thr))
     }
-    app_validate(do.call(threshold_sensitivity, args))
+    app_validate(do.call("threshold_sensitivity", args))
   })
   changes <- shiny::reactive(app_changes(result_reference(), result()))
   output$changes <- shiny::renderUI({
@@ -346,10 +346,11 @@ app_pick <- function(x, levels, default) {
 }
 
 # Plots take the item-grouping column as `area` (or, before the renaming,
-# `group_col`): given under the name the function has.
+# `group_col`): given under the name the function has. `fun` is a name, so
+# that the function's errors name it.
 app_call_area <- function(fun, args, area) {
   if (!is.null(area)) {
-    nm <- intersect(c("area", "group_col"), names(formals(fun)))
+    nm <- intersect(c("area", "group_col"), names(formals(get(fun))))
     if (length(nm)) args[[nm[1L]]] <- area
   }
   do.call(fun, args)

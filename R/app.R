@@ -54,12 +54,11 @@ app_ui <- function() {
   pct_slider <- function(id, label, value, min = 50, max = 100) {
     shiny::sliderInput(id, label, min = min, max = max, value = value, step = 1, post = "%")
   }
-  sidebar <- bslib::sidebar(
-    width = 340,
-    bslib::accordion(
-      open = c("Data", "Rule"),
-      bslib::accordion_panel(
-        "Data",
+  sidebar <- shiny::sidebarPanel(
+    width = 3,
+    shiny::tags$details(
+      open = NA,
+      shiny::tags$summary(shiny::tags$strong("Data")),
         shiny::radioButtons("source", NULL, choices = c(
           "Reference study (ATMP)" = "reference",
           "Two-round Delphi (REDCap)" = "delphi",
@@ -102,9 +101,11 @@ app_ui <- function() {
         shiny::selectizeInput("drop", "Leave out panellists", choices = NULL, multiple = TRUE),
         shiny::actionButton("drop_lenient", "Leave out the 3 most lenient", class = "btn-sm"),
         shiny::actionButton("drop_none", "Keep everybody", class = "btn-sm")
-      ),
-      bslib::accordion_panel(
-        "Rule",
+    ),
+    shiny::tags$hr(),
+    shiny::tags$details(
+      open = NA,
+      shiny::tags$summary(shiny::tags$strong("Rule")),
         shiny::radioButtons("rule", NULL, c(
           "One-sided (target + threshold)" = "one",
           "Two-sided (COMET: in / out)" = "two",
@@ -122,30 +123,24 @@ app_ui <- function() {
         ),
         shiny::checkboxInput("within", "Within every stakeholder group", FALSE),
         shiny::selectInput("group", "Stakeholder groups", choices = NULL)
-      )
     )
   )
-  tab <- function(title, ...) bslib::nav_panel(title, ...)
+  tab <- function(title, ...) shiny::tabPanel(title, ...)
   plot_tab <- function(title, id, extra = NULL, height = "640px") {
     tab(title, extra, shiny::plotOutput(paste0("plot_", id), height = height),
         shiny::downloadButton(paste0("png_", id), "PNG", class = "btn-sm"))
   }
-  bslib::page_sidebar(
-    title = "consensr: consensus workshop",
-    theme = bslib::bs_theme(version = 5, preset = "shiny"),
-    sidebar = sidebar,
-    bslib::card(
-      bslib::card_body(
+  main <- shiny::mainPanel(
+    width = 9,
+    shiny::wellPanel(
         shiny::tags$p(shiny::tags$strong(shiny::textOutput("source_label", inline = TRUE))),
         shiny::tags$p(shiny::tags$span(id = "n_reached_box", shiny::tags$strong(
           shiny::textOutput("n_reached", inline = TRUE)), " of ",
           shiny::textOutput("n_items", inline = TRUE), " items reach consensus"),
           shiny::textOutput("rule_text", inline = TRUE)),
         shiny::verbatimTextOutput("read_messages")
-      ),
-      fill = FALSE
     ),
-    bslib::navset_card_tab(
+    shiny::tabsetPanel(
       id = "view",
       tab("Results", shiny::tableOutput("results"),
           shiny::downloadButton("csv_results", "CSV", class = "btn-sm"),
@@ -166,6 +161,11 @@ app_ui <- function() {
       tab("Agreement", shiny::tableOutput("agreement")),
       tab("Exercises", app_exercises_ui())
     )
+  )
+  shiny::fluidPage(
+    theme = bslib::bs_theme(version = 5, bootswatch = "flatly"),
+    shiny::titlePanel("consensr: consensus workshop", windowTitle = "consensr workshop"),
+    shiny::sidebarLayout(sidebar, main)
   )
 }
 
