@@ -72,12 +72,9 @@ app_spec_simulate <- function(p) {
                       attrition = p$attrition %||% 0.1, missing = p$missing %||% 0.02,
                       levels = lv, nonanswer = nonanswer,
                       group_shift = c(0, shift, 0))
-  K <- length(lv)
-  top <- lv[seq.int(K - max(1L, K %/% 3L) + 1L, K)]
-  bottom <- lv[seq_len(max(1L, K %/% 3L))]
   app_spec(d, read = list(levels = lv, missing_levels = nonanswer),
            round = if (length(unique(d$round)) > 1L) "round",
-           groups = "group", target = top, opposite = bottom,
+           groups = "group", target = app_top_third(lv), opposite = app_bottom_third(lv),
            label = sprintf("Simulated panel (seed %s)", p$seed %||% 1),
            note = "Drawn by simulate_panel(); the latent truth is in attr(x, \"truth\").")
 }
@@ -107,8 +104,18 @@ app_spec_upload <- function(path, name = basename(path), format = "auto",
   lv <- r$levels
   groups <- setdiff(names(r$resp %||% list()), c("respondent", round))
   app_spec(d, read = read, round = round, groups = groups,
-           target = lv[length(lv)], opposite = lv[1L], label = paste("Your file:", name))
+           target = app_top_third(lv), opposite = app_bottom_third(lv),
+           label = paste("Your file:", name))
 }
+
+# Default target and opposite levels: the top and bottom third of the scale
+# (7-9 and 1-3 on a 1-9 scale, the last and first of 3 categories).
+app_top_third <- function(lv) {
+  K <- length(lv)
+  lv[seq.int(K - max(1L, K %/% 3L) + 1L, K)]
+}
+
+app_bottom_third <- function(lv) lv[seq_len(max(1L, length(lv) %/% 3L))]
 
 app_read_csv <- function(path, name = basename(path)) {
   d <- tryCatch(

@@ -8,7 +8,7 @@ write_long_csv <- function(path, bad = FALSE) {
   d <- data.frame(
     respondent = rep(sprintf("E%d", 1:6), each = 3),
     item = rep(c("Pain relief", "Walking distance", "Cost of care"), 6),
-    rating = c(9, 8, 2, 8, 9, 3, 7, 7, 1, 9, 8, 5, 8, 6, 2, 9, 9, 1)
+    rating = c(9, 8, 2, 8, 9, 3, 7, 7, 4, 9, 8, 5, 8, 6, 1, 9, 9, 1)
   )
   if (bad) d$rating[5] <- 12
   utils::write.csv(d, path, row.names = FALSE)
@@ -57,7 +57,8 @@ test_that("data sources: rounds, panellists, leniency, uploads", {
   up <- app_spec_upload(path, name = "panel.csv")
   rd <- app_read(app_filter(up), up)
   expect_identical(rd$r$items$item, c("Pain relief", "Walking distance", "Cost of care"))
-  expect_true(any(grepl("scale", rd$messages)))
+  expect_match(rd$messages, "Scale 1 < 2 < 3 < ... < 9 from the numbers", fixed = TRUE,
+               all = FALSE)
   # a bad file: the package's own error
   bad <- write_long_csv(tempfile(fileext = ".csv"), bad = TRUE)
   err <- app_try(app_spec_upload(bad, name = "bad.csv", levels = "1,2,3,4,5,6,7,8,9"))
@@ -133,7 +134,8 @@ test_that("the server: threshold, rules, groups, panellists, sources, uploads", 
                       upload_file = list(name = "panel.csv", datapath = path))
     expect_match(output$source_label, "panel.csv")
     expect_match(output$results, "Walking distance")
-    expect_match(output$read_messages, "scale")
+    expect_match(output$read_messages, "Scale 1 < 2 < 3 < ... < 9 from the numbers",
+                 fixed = TRUE)
     # a bad file: the error is shown, the app runs on
     bad <- write_long_csv(tempfile(fileext = ".csv"), bad = TRUE)
     session$setInputs(upload_levels = "1,2,3,4,5,6,7,8,9",
@@ -277,16 +279,21 @@ e2e_app_test <- function(chrome) {
   e2e_js(b, "document.querySelector('input[name=source][value=upload]').click(); true")
   e2e_wait(b, paste(e2e_idle_js, "&& document.getElementById('upload_file').offsetParent !== null"),
            "the file input to be shown")
-  path <- normalizePath(write_long_csv(tempfile(fileext = ".csv")))
+  dir <- tempfile("upload-")
+  dir.create(dir)
+  path <- normalizePath(write_long_csv(file.path(dir, "panel.csv")))
   doc <- b$DOM$getDocument()
   node <- b$DOM$querySelector(doc$root$nodeId, "#upload_file")
   b$DOM$setFileInputFiles(files = list(path), nodeId = node$nodeId)
-  e2e_wait_text(b, "source_label", "Your file")
+  e2e_wait_text(b, "source_label", "Your file: panel.csv")
   e2e_js(b, "document.querySelector('a[data-value=Results]').click(); true")
   e2e_wait_text(b, "results", "Walking distance")
   results <- e2e_text(b, "results")
   for (it in c("Pain relief", "Walking distance", "Cost of care")) expect_match(results, it, fixed = TRUE)
   expect_identical(e2e_text(b, "n_items"), "3")
+  # at 70% of 7-9 (the top third of the scale read): Pain relief 6/6, Walking
+  # distance 5/6, Cost of care 0/6
+  e2e_wait_text(b, "n_reached", "^2$")
 
   # a screenshot of the app
   # kept where CONSENSR_SCREENSHOT_DIR points (e.g. for CI artifacts)
