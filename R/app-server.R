@@ -245,7 +245,7 @@ app_server <- function(input, output, session) {
     app_validate(consensus_robustness(r, target = target(), threshold = threshold(),
                                       method = method, B = 200, progress = FALSE))
   })
-  output$robustness <- shiny::renderTable(app_format(app_plain(robustness())), na = "")
+  output$robustness <- shiny::renderTable(app_format(app_close_calls(robustness())), na = "")
 
   # ---- groups --------------------------------------------------------------------
   output$groups <- shiny::renderTable({
@@ -270,9 +270,12 @@ app_server <- function(input, output, session) {
   }, na = "")
   output$stability <- shiny::renderTable({
     sp <- rounds_data()
-    app_format(app_plain(app_validate(round_stability(
+    st <- app_plain(app_validate(round_stability(
       app_filter_rounds(sp, rv$drop), round = sp$round, levels = sp$read$levels,
-      missing_levels = sp$read$missing_levels, quiet = TRUE))))
+      missing_levels = sp$read$missing_levels, quiet = TRUE)))
+    keep <- c("from", "to", "item", "n", "changed", "prop_changed", "net_change",
+              "kappa_linear", "stable")
+    app_format(st[intersect(keep, names(st))])
   }, na = "")
 
   # ---- agreement -------------------------------------------------------------------
@@ -354,6 +357,21 @@ app_call_area <- function(fun, args, area) {
     if (length(nm)) args[[nm[1L]]] <- area
   }
   do.call(fun, args)
+}
+
+# Robustness, the items that matter: those that flip when one panellist is
+# left out (jackknife), or reach consensus in 10-90% of the resampled panels.
+app_close_calls <- function(x) {
+  d <- app_plain(x)
+  if ("n_flips" %in% names(d)) {
+    d <- d[d$n_flips > 0, intersect(c("item", "count", "n", "prop", "status", "n_flips", "flippers"),
+                                    names(d)), drop = FALSE]
+    return(d[order(-d$n_flips), , drop = FALSE])
+  }
+  d <- d[d$p_reached > 0.1 & d$p_reached < 0.9, intersect(
+    c("item", "count", "n", "prop", "status", "p_reached", "prop_low", "prop_high"), names(d)),
+    drop = FALSE]
+  d[order(abs(d$p_reached - 0.5)), , drop = FALSE]
 }
 
 app_plain <- function(x) {

@@ -59,86 +59,88 @@ app_ui <- function() {
     shiny::tags$details(
       open = NA,
       shiny::tags$summary(shiny::tags$strong("Data")),
-        shiny::radioButtons("source", NULL, choices = c(
-          "Reference study (ATMP)" = "reference",
-          "Two-round Delphi (REDCap)" = "delphi",
-          "Simulated panel" = "simulate",
-          "Your file" = "upload"
-        ), selected = "reference"),
+      shiny::radioButtons("source", NULL, choices = c(
+        "Reference study (ATMP)" = "reference",
+        "Two-round Delphi (REDCap)" = "delphi",
+        "Simulated panel" = "simulate",
+        "Your file" = "upload"
+      ), selected = "reference"),
+      shiny::conditionalPanel(
+        "input.source == 'simulate'",
+        shiny::numericInput("sim_items", "Items", 20, min = 2, max = 200),
+        shiny::numericInput("sim_panellists", "Panellists", 30, min = 3, max = 500),
+        shiny::numericInput("sim_rounds", "Rounds", 2, min = 1, max = 5),
+        shiny::selectInput("sim_scale", "Scale", names(app_scales)),
+        shiny::sliderInput("sim_pull", "Pull toward the fed-back median", 0, 1, 0.5, step = 0.05),
+        shiny::sliderInput("sim_attrition", "Attrition between rounds", 0, 0.5, 0.1, step = 0.01),
+        shiny::sliderInput("sim_missing", "Blank ratings", 0, 0.3, 0.02, step = 0.01),
+        shiny::sliderInput("sim_shift", "Shift of the Patients group", -2, 2, 0, step = 0.1),
+        shiny::checkboxInput("sim_nonanswer", "Non-answer \"Unable to score\"", TRUE),
+        shiny::numericInput("sim_seed", "Seed", 2024),
+        shiny::actionButton("sim_draw", "Draw a new panel", class = "btn-sm")
+      ),
+      shiny::conditionalPanel(
+        "input.source == 'upload'",
+        shiny::radioButtons("upload_kind", NULL, inline = TRUE,
+                            c("CSV file" = "csv", "REDCap export" = "redcap")),
         shiny::conditionalPanel(
-          "input.source == 'simulate'",
-          shiny::numericInput("sim_items", "Items", 20, min = 2, max = 200),
-          shiny::numericInput("sim_panellists", "Panellists", 30, min = 3, max = 500),
-          shiny::numericInput("sim_rounds", "Rounds", 2, min = 1, max = 5),
-          shiny::selectInput("sim_scale", "Scale", names(app_scales)),
-          shiny::sliderInput("sim_pull", "Pull toward the fed-back median", 0, 1, 0.5, step = 0.05),
-          shiny::sliderInput("sim_attrition", "Attrition between rounds", 0, 0.5, 0.1, step = 0.01),
-          shiny::sliderInput("sim_missing", "Blank ratings", 0, 0.3, 0.02, step = 0.01),
-          shiny::sliderInput("sim_shift", "Shift of the Patients group", -2, 2, 0, step = 0.1),
-          shiny::checkboxInput("sim_nonanswer", "Non-answer \"Unable to score\"", TRUE),
-          shiny::numericInput("sim_seed", "Seed", 2024),
-          shiny::actionButton("sim_draw", "Draw a new panel", class = "btn-sm")
+          "input.upload_kind == 'csv'",
+          shiny::fileInput("upload_file", "CSV file (long, wide or counts)", accept = ".csv"),
+          shiny::selectInput("upload_format", "Shape", c("auto", "long", "wide", "counts")),
+          shiny::textInput("upload_levels", "Levels in order (comma-separated, optional)"),
+          shiny::textInput("upload_missing", "Non-answers (comma-separated, optional)"),
+          shiny::textInput("upload_round", "Round column (optional)")
         ),
         shiny::conditionalPanel(
-          "input.source == 'upload'",
-          shiny::radioButtons("upload_kind", NULL, c("CSV file" = "csv", "REDCap export" = "redcap"),
-                         inline = TRUE),
-          shiny::conditionalPanel(
-            "input.upload_kind == 'csv'",
-            shiny::fileInput("upload_file", "CSV file (long, wide or counts)", accept = ".csv"),
-            shiny::selectInput("upload_format", "Shape", c("auto", "long", "wide", "counts")),
-            shiny::textInput("upload_levels", "Levels in order (comma-separated, optional)"),
-            shiny::textInput("upload_missing", "Non-answers (comma-separated, optional)"),
-            shiny::textInput("upload_round", "Round column (optional)")
-          ),
-          shiny::conditionalPanel(
-            "input.upload_kind == 'redcap'",
-            shiny::fileInput("redcap_records", "Records (CSV export)", accept = ".csv"),
-            shiny::fileInput("redcap_dictionary", "Data dictionary (CSV)", accept = ".csv")
-          )
-        ),
-        shiny::uiOutput("round_ui"),
-        shiny::selectizeInput("drop", "Leave out panellists", choices = NULL, multiple = TRUE),
-        shiny::actionButton("drop_lenient", "Leave out the 3 most lenient", class = "btn-sm"),
-        shiny::actionButton("drop_none", "Keep everybody", class = "btn-sm")
+          "input.upload_kind == 'redcap'",
+          shiny::fileInput("redcap_records", "Records (CSV export)", accept = ".csv"),
+          shiny::fileInput("redcap_dictionary", "Data dictionary (CSV)", accept = ".csv")
+        )
+      ),
+      shiny::uiOutput("round_ui"),
+      shiny::selectizeInput("drop", "Leave out panellists", choices = NULL, multiple = TRUE),
+      shiny::actionButton("drop_lenient", "Leave out the 3 most lenient", class = "btn-sm"),
+      shiny::actionButton("drop_none", "Keep everybody", class = "btn-sm")
     ),
     shiny::tags$hr(),
     shiny::tags$details(
       open = NA,
       shiny::tags$summary(shiny::tags$strong("Rule")),
-        shiny::radioButtons("rule", NULL, c(
-          "One-sided (target + threshold)" = "one",
-          "Two-sided (COMET: in / out)" = "two",
-          "RAND/UCLA appropriateness" = "rand"
-        )),
-        shiny::helpText("A median/IQR rule is not available in consensr yet."),
-        shiny::selectizeInput("target", "Target levels", choices = NULL, multiple = TRUE),
-        pct_slider("threshold", "Threshold", 75),
-        shiny::numericInput("reference", "The study's threshold (%), fixed in advance", 75,
-                       min = 1, max = 100),
-        shiny::conditionalPanel(
-          "input.rule == 'two'",
-          shiny::selectizeInput("opposite", "Opposite levels", choices = NULL, multiple = TRUE),
-          pct_slider("opposite_threshold", "Opposite must stay below", 15, min = 0, max = 50)
-        ),
-        shiny::checkboxInput("within", "Within every stakeholder group", FALSE),
-        shiny::selectInput("group", "Stakeholder groups", choices = NULL)
+      shiny::radioButtons("rule", NULL, c(
+        "One-sided (target + threshold)" = "one",
+        "Two-sided (COMET: in / out)" = "two",
+        "RAND/UCLA appropriateness" = "rand"
+      )),
+      shiny::helpText("A median/IQR rule is not available in consensr yet."),
+      shiny::selectizeInput("target", "Target levels", choices = NULL, multiple = TRUE),
+      pct_slider("threshold", "Threshold", 75),
+      shiny::numericInput("reference", "The study's threshold (%), fixed in advance", 75,
+                          min = 1, max = 100),
+      shiny::conditionalPanel(
+        "input.rule == 'two'",
+        shiny::selectizeInput("opposite", "Opposite levels", choices = NULL, multiple = TRUE),
+        pct_slider("opposite_threshold", "Opposite must stay below", 15, min = 0, max = 50)
+      ),
+      shiny::checkboxInput("within", "Within every stakeholder group", FALSE),
+      shiny::selectInput("group", "Stakeholder groups", choices = NULL)
     )
   )
   tab <- function(title, ...) shiny::tabPanel(title, ...)
-  plot_tab <- function(title, id, extra = NULL, height = "640px") {
-    tab(title, extra, shiny::plotOutput(paste0("plot_", id), height = height),
-        shiny::downloadButton(paste0("png_", id), "PNG", class = "btn-sm"))
+  # controls above the figure, tables below it
+  plot_tab <- function(title, id, controls = NULL, below = NULL, height = "640px") {
+    tab(title, controls, shiny::plotOutput(paste0("plot_", id), height = height),
+        shiny::downloadButton(paste0("png_", id), "PNG", class = "btn-sm"), below)
   }
   main <- shiny::mainPanel(
     width = 9,
     shiny::wellPanel(
-        shiny::tags$p(shiny::tags$strong(shiny::textOutput("source_label", inline = TRUE))),
-        shiny::tags$p(shiny::tags$span(id = "n_reached_box", shiny::tags$strong(
-          shiny::textOutput("n_reached", inline = TRUE)), " of ",
-          shiny::textOutput("n_items", inline = TRUE), " items reach consensus"),
-          shiny::textOutput("rule_text", inline = TRUE)),
-        shiny::verbatimTextOutput("read_messages")
+      shiny::tags$p(shiny::tags$strong(shiny::textOutput("source_label", inline = TRUE))),
+      shiny::tags$p(
+        shiny::tags$strong(shiny::textOutput("n_reached", inline = TRUE)), " of ",
+        shiny::textOutput("n_items", inline = TRUE), " items reach consensus",
+        shiny::textOutput("rule_text", inline = TRUE)
+      ),
+      shiny::verbatimTextOutput("read_messages")
     ),
     shiny::tabsetPanel(
       id = "view",
@@ -146,24 +148,30 @@ app_ui <- function() {
           shiny::downloadButton("csv_results", "CSV", class = "btn-sm"),
           shiny::uiOutput("docx_ui", inline = TRUE)),
       plot_tab("Infogram", "infogram"),
-      plot_tab("Bars", "bars", shiny::checkboxInput("diverging", "Diverging", FALSE)),
-      plot_tab("Sensitivity", "sensitivity",
-               shiny::uiOutput("changes")),
+      plot_tab("Bars", "bars", controls = shiny::checkboxInput("diverging", "Diverging", FALSE)),
+      plot_tab("Sensitivity", "sensitivity", controls = shiny::uiOutput("changes")),
       plot_tab("Robustness", "robustness",
-               shiny::tagList(
-                 shiny::radioButtons("rob_method", NULL, c("Jackknife (leave one out)" = "jackknife",
-                                                      "Bootstrap (200 panels)" = "bootstrap"),
-                                inline = TRUE),
-                 shiny::tableOutput("robustness"))),
-      plot_tab("Groups", "groups", shiny::tableOutput("groups")),
-      plot_tab("Rounds", "rounds",
-               shiny::tagList(shiny::tableOutput("attrition"), shiny::tableOutput("stability"))),
+               controls = shiny::radioButtons(
+                 "rob_method", NULL, inline = TRUE,
+                 c("Jackknife (leave one out)" = "jackknife", "Bootstrap (200 panels)" = "bootstrap")
+               ),
+               below = shiny::tagList(shiny::tags$h5("Close calls"),
+                                      shiny::tableOutput("robustness"))),
+      plot_tab("Groups", "groups", below = shiny::tableOutput("groups")),
+      plot_tab("Rounds", "rounds", height = "480px",
+               below = shiny::tagList(shiny::tags$h5("Attrition"), shiny::tableOutput("attrition"),
+                                      shiny::tags$h5("Stability of the ratings"),
+                                      shiny::tableOutput("stability"))),
       tab("Agreement", shiny::tableOutput("agreement")),
       tab("Exercises", app_exercises_ui())
     )
   )
   shiny::fluidPage(
     theme = bslib::bs_theme(version = 5, bootswatch = "flatly"),
+    shiny::tags$head(shiny::tags$style(
+      "pre.shiny-text-output { white-space: pre-wrap; }",
+      "details > summary { margin-bottom: 0.5rem; }"
+    )),
     shiny::titlePanel("consensr: consensus workshop", windowTitle = "consensr workshop"),
     shiny::sidebarLayout(sidebar, main)
   )
