@@ -141,7 +141,11 @@ app_server <- function(input, output, session) {
   output$n_reached <- shiny::renderText(n_reached())
   output$n_items <- shiny::renderText(nrow(ratings()$items))
   output$rule_text <- shiny::renderText({
-    if (identical(input$rule, "rand")) return(" (RAND/UCLA: appropriate without disagreement)")
+    if (identical(input$rule, "rand")) {
+      return(paste0(" (RAND/UCLA: appropriate",
+                    if (isTRUE(input$within)) "; the RAND/UCLA method has no within-group rule, the whole panel is used" else "",
+                    ")"))
+    }
     paste0(" (", format(attr(result(), "rule")), ")")
   })
   output$read_messages <- shiny::renderText({
