@@ -65,6 +65,21 @@ test_that("data sources: rounds, panellists, leniency, uploads", {
   expect_s3_class(err, "app_error")
   expect_match(err$message, "12")
   expect_snapshot(cat(err$message))
+  # wide and counts files are read by as_ratings() too
+  wide <- tempfile(fileext = ".csv")
+  utils::write.csv(data.frame(id = 1:4, Pain = c(9, 8, 7, 3), Cost = c(5, 1, 9, 9)), wide,
+                   row.names = FALSE)
+  up <- app_spec_upload(wide, name = "wide.csv", levels = "1,2,3,4,5,6,7,8,9")
+  rd <- app_read(app_filter(up), up)
+  expect_identical(rd$r$items$item, c("Pain", "Cost"))
+  expect_identical(up$target, as.character(7:9))
+  counts <- tempfile(fileext = ".csv")
+  utils::write.csv(data.frame(item = rep(c("Q1", "Q2"), each = 2), level = rep(c("Yes", "No"), 2),
+                              count = c(18, 6, 17, 7)), counts, row.names = FALSE)
+  up <- app_spec_upload(counts, name = "counts.csv", levels = "No,Yes")
+  rd <- app_read(app_filter(up), up)
+  res <- consensus(rd$r, target = up$target, threshold = 0.75)
+  expect_identical(res$reached, c(TRUE, FALSE))
   empty <- tempfile(fileext = ".csv")
   writeLines("respondent", empty)
   expect_snapshot(cat(app_try(app_spec_upload(empty, name = "empty.csv"))$message))
@@ -150,6 +165,20 @@ test_that("the server: threshold, rules, groups, panellists, sources, uploads", 
                       upload_file = list(name = "bad.csv", datapath = bad))
     expect_match(output$read_messages, "^Error:.*12")
     expect_error(output$results, "could not be read")
+    # a REDCap export with its dictionary
+    ext <- function(x) system.file("extdata", x, package = "consensr")
+    session$setInputs(upload_kind = "redcap",
+                      redcap_records = list(name = "records.csv",
+                                            datapath = ext("atmp_delphi_records.csv")),
+                      redcap_dictionary = list(name = "dictionary.csv",
+                                               datapath = ext("atmp_delphi_dictionary.csv")))
+    expect_match(output$source_label, "Your REDCap export: records.csv")
+    expect_identical(spec()$round, "round")
+    rounds <- app_round_values(spec()$data, "round")
+    session$setInputs(round = rounds[1L])
+    expect_identical(nrow(ratings()$items), 33L)
+    session$setInputs(round = rounds[2L])
+    expect_identical(nrow(ratings()$items), 33L - 16L) # round 2: the items without consensus
     session$setInputs(source = "reference", threshold = 75)
     expect_identical(n_reached(), 16L)
     # downloads
