@@ -51,7 +51,14 @@
 #'   interval, so none is given unless `B > 0`. AC1 keeps Gwet's standard
 #'   error.
 #' * Krippendorff's alpha handles missing ratings itself (items with one
-#'   rating carry no pair); `"listwise"` restricts it to complete items.
+#'   rating carry no pair); `"listwise"` restricts it to complete items. Its
+#'   `se` is Gwet's (2014) linearised variance, as
+#'   `irrCAC::krippen.alpha.raw()` reports it (over the items with two or
+#'   more ratings, no finite population correction), with weights that give
+#'   Krippendorff's alpha for each metric (identity; irrCAC's quadratic
+#'   weights for `"interval"`; `1 - d / max(d)` for Krippendorff's ordinal
+#'   distances `d`); with `B = 0` the interval is irrCAC's
+#'   `estimate +/- t(n - 1) * se`, capped at 1, `n` the items rated.
 #' * Items nobody rated are ignored everywhere (irrCAC returns `NaN` when
 #'   such an item is present).
 #'
@@ -101,7 +108,7 @@
 #' @param B Number of bootstrap resamples of the items (0: none).
 #' @return A data frame of class `consensr_agreement`, one row per method:
 #'   `method`, `metric`, `variant` (`"per_item"` or `"listwise"`),
-#'   `estimate`, `se` (Fleiss and AC1 only), `conf_low`, `conf_high`,
+#'   `estimate`, `se` (Fleiss, AC1 and alpha), `conf_low`, `conf_high`,
 #'   `interval` (how the interval was made: `"t"`, `"bootstrap percentile"`
 #'   or `NA`), `items_used` (items with two or more ratings for percent and
 #'   alpha; items with at least one rating for Fleiss and AC1), `raters`
@@ -162,12 +169,12 @@ agreement <- function(x,
                 conf_level = conf_level, B = B)
     }))
   }
-  method <- rlang::arg_match(method, multiple = TRUE, error_call = call)
+  method <- classed_arg(rlang::arg_match(method, multiple = TRUE, error_call = call))
   if (length(method) == 0L) {
     abort("{.arg method} must name at least one method.", call = call)
   }
-  metric <- rlang::arg_match(metric, error_call = call)
-  missing <- rlang::arg_match(missing, error_call = call)
+  metric <- classed_arg(rlang::arg_match(metric, error_call = call))
+  missing <- classed_arg(rlang::arg_match(missing, error_call = call))
   check_conf_level(conf_level, call)
   B <- check_replicates(B, call)
 
@@ -184,6 +191,8 @@ agreement <- function(x,
 
   res <- .Call(ffi_agreement, as.vector(tab$counts), K, as.integer(raters),
                listwise, metric_code, values, as.integer(B))
+  # Gwet's analytic SE of alpha (R/alpha-variance.R)
+  res$estimate[["krippendorff_se"]] <- alpha_se(tab$counts, K, metric, values, listwise, raters)
   agreement_frame(res, method, metric, missing, conf_level, B, raters,
                   n_items = nrow(r$items))
 }
@@ -218,7 +227,8 @@ agreement_frame <- function(res, method, metric, missing, conf_level, B,
   alpha <- (1 - conf_level) / 2
   rows <- lapply(method, function(m) {
     est <- unname(e[[m]])
-    se <- switch(m, fleiss = e[["fleiss_se"]], gwet_ac1 = e[["gwet_ac1_se"]], NA_real_)
+    se <- switch(m, fleiss = e[["fleiss_se"]], gwet_ac1 = e[["gwet_ac1_se"]],
+                 krippendorff = e[["krippendorff_se"]], NA_real_)
     used <- if (m %in% c("percent", "krippendorff")) e[["items_pairable"]] else e[["items"]]
     notes <- agreement_notes(m, e, missing, raters)
     est <- if (is.nan(est)) NA_real_ else est
@@ -238,7 +248,8 @@ agreement_frame <- function(res, method, metric, missing, conf_level, B,
         notes <- c(notes, sprintf("%d of %d bootstrap replicates undefined",
                                   B - length(ok), B))
       }
-    } else if (!is.na(se) && (m == "gwet_ac1" || (m == "fleiss" && missing == "per_item"))) {
+    } else if (!is.na(se) && (m %in% c("gwet_ac1", "krippendorff") ||
+                              (m == "fleiss" && missing == "per_item"))) {
       n <- e[["items"]]
       h <- se * stats::qt(1 - alpha, n - 1)
       lo <- est - h

@@ -35,7 +35,7 @@ app_server <- function(input, output, session) {
     rv$drop <- character()
     if (inherits(sp, "app_error")) return()
     shiny::updateSelectizeInput(session, "drop", choices = app_respondents(sp$data),
-                           selected = character())
+                                selected = character())
     shiny::updateSelectInput(session, "group", choices = sp$groups)
   })
 
@@ -79,9 +79,15 @@ app_server <- function(input, output, session) {
     sp <- spec()
     lv <- levels_now()
     shiny::updateSelectizeInput(session, "target", choices = lv,
-                           selected = app_pick(sp$target, lv, lv[length(lv)]))
+                                selected = app_pick(sp$target, lv, lv[length(lv)]))
     shiny::updateSelectizeInput(session, "opposite", choices = lv,
-                           selected = app_pick(sp$opposite, lv, lv[1L]))
+                                selected = app_pick(sp$opposite, lv, lv[1L]))
+    num <- suppressWarnings(as.numeric(lv))
+    if (!anyNA(num)) {
+      shiny::updateNumericInput(session, "median_min",
+                                value = min(as.numeric(app_top_third(lv))))
+      shiny::updateNumericInput(session, "iqr_max", value = max(1, length(lv) %/% 4L))
+    }
   })
 
   target <- shiny::reactive({
@@ -118,16 +124,25 @@ app_server <- function(input, output, session) {
   }
 
   result <- shiny::reactive(app_validate(run_consensus(threshold())))
+  median_rule <- shiny::reactive({
+    r <- ratings()
+    med <- input$median_min
+    iqr <- input$iqr_max
+    shiny::validate(shiny::need(!is.null(med) && !is.na(med) && !is.null(iqr) && !is.na(iqr),
+                                "Give the lowest median and the largest IQR."))
+    app_validate(consensus_median(r, median = med, iqr = iqr, by = by()))
+  })
   result_reference <- shiny::reactive(app_validate(run_consensus(reference())))
   rand <- shiny::reactive({
     r <- ratings()
     shiny::validate(shiny::need(identical(r$levels, as.character(1:9)),
-                      "RAND/UCLA needs a 1-9 scale (e.g. a simulated panel on 1-9)."))
+                                "RAND/UCLA needs a 1-9 scale (e.g. a simulated panel on 1-9)."))
     app_validate(rand_ucla(r))
   })
 
   n_reached <- shiny::reactive({
     if (identical(input$rule, "rand")) return(sum(rand()$classification %in% "appropriate"))
+    if (identical(input$rule, "median")) return(sum(median_rule()$reached %in% TRUE))
     sum(result()$reached %in% TRUE)
   })
 
@@ -141,6 +156,10 @@ app_server <- function(input, output, session) {
   output$n_reached <- shiny::renderText(n_reached())
   output$n_items <- shiny::renderText(nrow(ratings()$items))
   output$rule_text <- shiny::renderText({
+    if (identical(input$rule, "median")) {
+      return(paste0(" (median >= ", input$median_min, " and IQR <= ", input$iqr_max,
+                    within_text(by()), "; the other views use the percentage rule)"))
+    }
     if (identical(input$rule, "rand")) {
       return(paste0(" (RAND/UCLA: appropriate",
                     if (isTRUE(input$within)) "; the RAND/UCLA method has no within-group rule, the whole panel is used" else "",
@@ -158,6 +177,7 @@ app_server <- function(input, output, session) {
   # ---- results ---------------------------------------------------------------
   results_table <- shiny::reactive({
     if (identical(input$rule, "rand")) return(as.data.frame(unclass(rand())))
+    if (identical(input$rule, "median")) return(app_plain(median_rule()))
     app_plain(result())
   })
   output$results <- shiny::renderTable(app_format(results_table()), na = "")
@@ -220,7 +240,7 @@ app_server <- function(input, output, session) {
   # ---- sensitivity -------------------------------------------------------------
   sensitivity <- shiny::reactive({
     thr <- sort(unique(c(seq(0.5, 1, by = 0.05), threshold(), reference())))
-    args <- list(ratings(), thresholds = thr, target = target(), reference = reference(),
+    args <- list(ratings(), target = target(), threshold = reference(), thresholds = thr,
                  by = by())
     if (two_sided()) {
       args$opposite <- opposite()
@@ -256,14 +276,15 @@ app_server <- function(input, output, session) {
     shiny::validate(shiny::need(length(spec()$groups) > 0L, "These data have no stakeholder groups."))
     g <- input$group
     g <- if (!is.null(g) && g %in% spec()$groups) g else spec()$groups[1L]
-    app_format(app_plain(app_validate(compare_groups(ratings(), target = target(), by = g))))
+    app_format(app_plain(app_validate(compare_groups(ratings(), target = target(),
+                                                     threshold = threshold(), by = g))))
   }, na = "")
 
   # ---- rounds ----------------------------------------------------------------------
   rounds_data <- shiny::reactive({
     sp <- spec()
     shiny::validate(shiny::need(!inherits(sp, "app_error") && !is.null(sp$round),
-                      "These data have one round (simulate a panel with 2 or more rounds)."))
+                                "These data have one round (simulate a panel with 2 or more rounds)."))
     sp
   })
   output$attrition <- shiny::renderTable({

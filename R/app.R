@@ -19,10 +19,11 @@
 #'
 #' @section Rules and views:
 #' Rules: one-sided (target levels and a threshold, see [consensus()]),
-#' two-sided (consensus in and out, the COMET rule), RAND/UCLA
-#' appropriateness ([rand_ucla()], on a 1-9 scale), each optionally within
-#' every stakeholder group. A median/IQR rule is not part of consensr yet
-#' and is not offered. Views: the results table, the infogram
+#' two-sided (consensus in and out, the COMET rule), median and IQR
+#' ([consensus_median()], on numeric scales), each optionally within every
+#' stakeholder group, and RAND/UCLA appropriateness ([rand_ucla()], on a 1-9
+#' scale, for the whole panel). The figures, sensitivity and robustness
+#' views use the percentage rule. Views: the results table, the infogram
 #' ([plot_infogram()]), stacked or diverging bars ([plot_bars()]), the
 #' threshold sensitivity ([threshold_sensitivity()], [plot_sensitivity()])
 #' with the items entering and leaving the list as the threshold slider
@@ -109,9 +110,15 @@ app_ui <- function() {
       shiny::radioButtons("rule", NULL, c(
         "One-sided (target + threshold)" = "one",
         "Two-sided (COMET: in / out)" = "two",
+        "Median and IQR" = "median",
         "RAND/UCLA appropriateness" = "rand"
       )),
-      shiny::helpText("A median/IQR rule is not available in consensr yet."),
+      shiny::conditionalPanel(
+        "input.rule == 'median'",
+        shiny::numericInput("median_min", "Lowest median", 7),
+        shiny::numericInput("iqr_max", "Largest IQR", 2, min = 0),
+        shiny::helpText("Numeric scales; quartiles of type 7 (R's default).")
+      ),
       shiny::selectizeInput("target", "Target levels", choices = NULL, multiple = TRUE),
       pct_slider("threshold", "Threshold", 75),
       shiny::numericInput("reference", "The study's threshold (%), fixed in advance", 75,

@@ -22,17 +22,16 @@
 #' @return A ggplot object.
 #' @seealso [plot_bars()], [plot_infogram()], [plot_sensitivity()]
 #' @examples
-#' autoplot(consensus(atmp_published, "Fundamental"), type = "infogram")
+#' autoplot(consensus(atmp_published, "Fundamental", 0.75), type = "infogram")
 #' autoplot(tally_ratings(atmp_published))
-#' autoplot(threshold_sensitivity(atmp_published, seq(0.5, 1, by = 0.05),
-#'                                "Fundamental"))
+#' autoplot(threshold_sensitivity(atmp_published, "Fundamental", 0.75))
 #' @name autoplot.consensr
 NULL
 
 #' @rdname autoplot.consensr
 #' @export
 autoplot.consensr_consensus <- function(object, type = c("bars", "infogram"), ...) {
-  type <- rlang::arg_match(type)
+  type <- classed_arg(rlang::arg_match(type))
   switch(type,
     bars = plot_bars(object, ...),
     infogram = plot_infogram(object, ...)

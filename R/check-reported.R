@@ -58,8 +58,8 @@
 #' }
 #' The printed text is read as integer digits (\code{"56.6"} becomes 566
 #' with \code{d = 1}) and compared with each result, so exact ties are
-#' decided exactly: 1 of 8 is 12.5\%, printed \code{"13\%"} under half-up
-#' but \code{"12\%"} under half-even and truncation; 1 of 16 is 6.25\%,
+#' decided exactly: 1 of 8 is 12.5%, printed \code{"13\%"} under half-up
+#' but \code{"12\%"} under half-even and truncation; 1 of 16 is 6.25%,
 #' printed \code{"6.3\%"} under half-up and \code{"6.2\%"} under half-even.
 #' All arithmetic is on whole numbers below \eqn{2^{53}}{2^53}, which
 #' doubles hold exactly; that is, \code{count * 100 * 10^d} and
@@ -182,9 +182,9 @@ check_reported <- function(count, ...) {
 #' @export
 check_reported.default <- function(count, n, reported, decimals = NULL, ...) {
   reported_dots_empty(...)
-  if (missing(count)) stop("`count` must be given.", call. = FALSE)
-  if (missing(n)) stop("`n` must be given.", call. = FALSE)
-  if (missing(reported)) stop("`reported` must be given.", call. = FALSE)
+  if (missing(count)) cr_abort("`count` must be given.")
+  if (missing(n)) cr_abort("`n` must be given.")
+  if (missing(reported)) cr_abort("`reported` must be given.")
   reported_check(count, n, reported, decimals)
 }
 
@@ -207,16 +207,15 @@ check_reported.data.frame <- function(count, ..., count_col = "count",
   for (arg in names(used)) {
     col <- used[[arg]]
     if (!is.null(col) && !col %in% names(data)) {
-      stop(sprintf(
+      cr_abort(sprintf(
         "`%s` names column \"%s\", which the data frame does not have (%s).",
         arg, col, reported_names_text(names(data))
-      ), call. = FALSE)
+      ))
     }
   }
   if (!is.numeric(tolerance) || length(tolerance) != 1L || is.na(tolerance) ||
       !is.finite(tolerance) || tolerance < 0) {
-    stop("`tolerance` must be a single number >= 0 (percentage points).",
-         call. = FALSE)
+    cr_abort("`tolerance` must be a single number >= 0 (percentage points).")
   }
   rows <- as.data.frame(data)
   size <- nrow(rows)
@@ -227,10 +226,10 @@ check_reported.data.frame <- function(count, ..., count_col = "count",
     dec_label <- "`decimals`"
   }
   if (!is.null(decimals) && !length(decimals) %in% c(1L, size)) {
-    stop(sprintf(
+    cr_abort(sprintf(
       "`decimals` must have length 1 or one value per row (%d), not length %d.",
       size, length(decimals)
-    ), call. = FALSE)
+    ))
   }
 
   col_label <- function(arg) sprintf("Column \"%s\" (`%s`)", used[[arg]], arg)
@@ -278,16 +277,16 @@ reported_check <- function(count, n, reported, decimals,
     reported <- as.character(reported)
   }
   if (!is.character(reported) && !is.numeric(reported)) {
-    stop(sprintf("%s must be character (as printed) or numeric, not %s.",
-                 labels[["reported"]], reported_type(reported)), call. = FALSE)
+    cr_abort(sprintf("%s must be character (as printed) or numeric, not %s.",
+                 labels[["reported"]], reported_type(reported)))
   }
   if (!is.null(decimals)) {
     decimals <- reported_whole(decimals, labels[["decimals"]], unit,
                                na_ok = FALSE, max = 15)
   } else if (is.numeric(reported)) {
-    stop(sprintf(
+    cr_abort(sprintf(
       "%s must be given when %s is numeric: the number of decimals printed.",
-      labels[["decimals"]], labels[["reported"]]), call. = FALSE)
+      labels[["decimals"]], labels[["reported"]]))
   }
 
   args <- list(count = count, n = n, reported = reported)
@@ -313,10 +312,10 @@ reported_check <- function(count, n, reported, decimals,
         f <- 10^(dec[down] - d[down])
         bad <- down[printed[down] %% f != 0]
         if (length(bad)) {
-          stop(sprintf(
+          cr_abort(sprintf(
             "%s %s %d is \"%s\", which has more decimals than %s (%d).",
             labels[["reported"]], unit, bad[1], reported[bad[1]],
-            labels[["decimals"]], d[bad[1]]), call. = FALSE)
+            labels[["decimals"]], d[bad[1]]))
         }
         printed[down] <- printed[down] / f
       }
@@ -326,20 +325,20 @@ reported_check <- function(count, n, reported, decimals,
     dec <- as.integer(args$decimals)
     bad <- which(!is.na(reported) & (!is.finite(reported) | reported < 0))
     if (length(bad)) {
-      stop(sprintf("%s must be percentages >= 0; %s %d is %s.",
+      cr_abort(sprintf("%s must be percentages >= 0; %s %d is %s.",
                    labels[["reported"]], unit, bad[1],
-                   format(reported[bad[1]], digits = 15)), call. = FALSE)
+                   format(reported[bad[1]], digits = 15)))
     }
     scaled <- reported * 10^dec
     printed <- round(scaled)
     bad <- which(!is.na(printed) &
                    abs(scaled - printed) > 1e-9 * pmax(1, abs(printed)))
     if (length(bad)) {
-      stop(sprintf(
+      cr_abort(sprintf(
         "%s %s %d is %s, which has more decimals than %s (%d).",
         labels[["reported"]], unit, bad[1],
         format(reported[bad[1]], digits = 15), labels[["decimals"]],
-        dec[bad[1]]), call. = FALSE)
+        dec[bad[1]]))
     }
     shown <- ifelse(is.na(printed), NA_character_,
                     reported_fmt(printed, dec))
@@ -355,12 +354,11 @@ reported_check <- function(count, n, reported, decimals,
   )
   if (length(too_big)) {
     i <- too_big[1]
-    stop(sprintf(paste(
+    cr_abort(sprintf(paste(
       "%s %d is too large to check exactly: count x 100 x 10^decimals and",
       "(2 x printed value x 10^decimals + 2) x n must stay below 2^53",
       "(n up to 1e6 with up to 4 decimals is fine)."),
-      paste0(toupper(substr(unit, 1, 1)), substring(unit, 2)), i),
-      call. = FALSE)
+      paste0(toupper(substr(unit, 1, 1)), substring(unit, 2)), i))
   }
 
   ok <- !is.na(count) & !is.na(n) & !is.na(printed) & n > 0
@@ -506,8 +504,8 @@ reported_dots_empty <- function(...) {
     } else {
       paste0("`", nms[nzchar(nms)], "`", collapse = ", ")
     }
-    stop(sprintf("`...` must be empty; got %s. Check the argument names.",
-                 what), call. = FALSE)
+    cr_abort(sprintf("`...` must be empty; got %s. Check the argument names.",
+                 what))
   }
 }
 
@@ -525,24 +523,23 @@ reported_names_text <- function(x) {
 
 reported_column_name <- function(x, arg) {
   if (!is.character(x) || length(x) != 1L || is.na(x) || !nzchar(x)) {
-    stop(sprintf("`%s` must be a single column name (a string).", arg),
-         call. = FALSE)
+    cr_abort(sprintf("`%s` must be a single column name (a string).", arg))
   }
 }
 
 # Non-negative whole numbers (as doubles), NA allowed unless `na_ok` is FALSE.
 reported_whole <- function(x, label, unit, na_ok = TRUE, max = Inf) {
   if (is.factor(x) || !(is.numeric(x) || (is.logical(x) && all(is.na(x))))) {
-    stop(sprintf("%s must be numeric (whole numbers >= 0), not %s.",
-                 label, reported_type(x)), call. = FALSE)
+    cr_abort(sprintf("%s must be numeric (whole numbers >= 0), not %s.",
+                 label, reported_type(x)))
   }
   x <- as.double(as.vector(x))
   wrong <- !is.finite(x) | x < 0 | x != floor(x) | x > max
   bad <- which(if (na_ok) !is.na(x) & wrong else is.na(x) | wrong)
   if (length(bad)) {
     range <- if (is.finite(max)) sprintf("between 0 and %s", max) else ">= 0"
-    stop(sprintf("%s must be whole numbers %s; %s %d is %s.", label, range,
-                 unit, bad[1], format(x[bad[1]], digits = 15)), call. = FALSE)
+    cr_abort(sprintf("%s must be whole numbers %s; %s %d is %s.", label, range,
+                 unit, bad[1], format(x[bad[1]], digits = 15)))
   }
   x
 }
@@ -553,10 +550,10 @@ reported_recycle <- function(args, labels) {
   size <- if (any(lens == 0L)) 0L else max(lens)
   if (any(lens != 1L & lens != size)) {
     odd <- lens != 1L
-    stop(sprintf(
+    cr_abort(sprintf(
       "%s must have length 1 or a common length, not lengths %s.",
       paste(labels[names(args)[odd]], collapse = ", "),
-      paste(lens[odd], collapse = ", ")), call. = FALSE)
+      paste(lens[odd], collapse = ", ")))
   }
   lapply(args, rep_len, length.out = size)
 }
@@ -576,10 +573,10 @@ reported_parse <- function(x, label, unit) {
   size <- nchar(digits, type = "bytes")
   bad <- which(!blank & (!fits | size == 0L | size > 15L))
   if (length(bad)) {
-    stop(sprintf(
+    cr_abort(sprintf(
       paste("%s must be printed percentages such as \"56.6%%\", \"72%%\"",
             "or \"20,8%%\"; %s %d is \"%s\"."),
-      label, unit, bad[1], x[bad[1]]), call. = FALSE)
+      label, unit, bad[1], x[bad[1]]))
   }
   digits[blank] <- NA_character_
   list(digits = as.numeric(digits),
@@ -761,4 +758,11 @@ print.consensr_check_table <- function(x, ...) {
 as.data.frame.consensr_check_table <- function(x, row.names = NULL,
                                                optional = FALSE, ...) {
   x$rows
+}
+
+# Errors of check_reported(): classed like every consensr error, naming the
+# function the user called (the messages are preformatted text, not cli).
+cr_abort <- function(message, class = "consensr_error_argument") {
+  rlang::abort(message, class = c(class, "consensr_error"),
+               call = rlang::call2("check_reported"))
 }

@@ -3,8 +3,36 @@
 
 # `call` is the frame of the exported function the user called: exported
 # functions pass `call = rlang::current_env()` down to the helpers.
-abort <- function(message, ..., call = rlang::caller_env(), .envir = parent.frame()) {
-  cli::cli_abort(message, ..., call = call, .envir = .envir)
+# Every error has the class "consensr_error" and one subclass saying what is
+# wrong: consensr_error_argument (an argument's value, the default),
+# _input (what `x` is), _column, _shape, _scale, _rating, _counts,
+# _duplicate (the data), _by and _round (groups or rounds a function can't
+# honour), _result (a result that lost what a method needs).
+abort <- function(message, ..., class = "consensr_error_argument",
+                  call = rlang::caller_env(), .envir = parent.frame()) {
+  cli::cli_abort(message, ..., class = unique(c(class, "consensr_error")),
+                 call = call, .envir = .envir)
+}
+
+# A rule needs its target levels and its threshold, in that order.
+require_rule <- function(target, threshold, call = rlang::caller_env()) {
+  if (missing(target)) {
+    abort(c("{.arg target} must name the level(s) counted towards consensus.",
+            "i" = "For example {.code target = \"Fundamental\"} or {.code target = 7:9}."),
+          call = call)
+  }
+  require_threshold(threshold, call = call)
+}
+
+# The rule's threshold has no default: a study fixes it before the ratings
+# are in (ACCORD; Diamond et al. 2014), so the user writes it.
+require_threshold <- function(threshold, call = rlang::caller_env()) {
+  if (missing(threshold)) {
+    abort(c("{.arg threshold} must be given: the share of raters needed, fixed before the study.",
+            "i" = "For example {.code threshold = 0.75} (75% or more)."),
+          call = call)
+  }
+  invisible(threshold)
 }
 
 check_data_frame <- function(x, arg = "x", call = rlang::caller_env()) {
@@ -106,4 +134,70 @@ within_text <- function(by) {
 round_label <- function(name, value) {
   value <- as.character(value)
   ifelse(startsWith(tolower(value), tolower(name)), value, paste(name, value))
+}
+
+# The item metadata column that groups items (facets, table blocks): as
+# given, else the first metadata column that tells items apart (a column
+# with one value for every item, such as the round of a one-round subset,
+# groups nothing); FALSE for none.
+resolve_area <- function(area, items, call) {
+  meta <- setdiff(names(items), "item")
+  if (is.null(area)) {
+    varies <- vapply(meta, function(v) nrow(items) < 2L || length(unique(items[[v]])) > 1L, TRUE)
+    meta <- meta[varies]
+    return(if (length(meta)) meta[1L] else NULL)
+  }
+  if (isFALSE(area)) return(NULL)
+  if (!is.character(area) || length(area) != 1L || is.na(area)) {
+    abort("{.arg area} must be the name of an item metadata column, {.code NULL} or {.code FALSE}.",
+          call = call)
+  }
+  if (!area %in% meta) {
+    abort(c("{.arg area} must name an item metadata column.",
+            "x" = "{.field {area}} is not one.",
+            "i" = if (length(meta)) "The metadata columns are {.field {meta}}." else
+              "The items have no metadata."), call = call, class = "consensr_error_column")
+  }
+  area
+}
+
+# `by` and `round` can't be given with a result: it carries its own.
+refuse_result_args <- function(x, by, round, call) {
+  given <- c(if (!is.null(by)) "by", if (!is.null(round)) "round")
+  if (length(given)) {
+    abort(c("{.arg {given}} can't be given with a {.cls {class(x)[1]}} result.",
+            "i" = "The result's own rounds and groups are shown; compute it with {.arg {given}} instead."),
+          call = call, class = "consensr_error_argument")
+  }
+}
+
+# rlang::arg_match() errors get the consensr classes (the value is
+# evaluated lazily, in the frame of the function whose argument it is).
+classed_arg <- function(value) {
+  withCallingHandlers(value, rlang_error = function(e) {
+    if (!inherits(e, "consensr_error")) {
+      class(e) <- c("consensr_error_argument", "consensr_error", class(e))
+      rlang::cnd_signal(e)
+    }
+  })
+}
+
+# Functions of a result take no `by` or `round` (the result brings its own):
+# say so, with the analysis to give them to; other stray arguments are
+# errors too.
+check_result_dots <- function(..., fun, call = rlang::caller_env()) {
+  if (...length() == 0L) return(invisible())
+  dots <- names(list(...))
+  if (is.null(dots)) dots <- rep("", ...length())
+  given <- intersect(dots, c("by", "round"))
+  if (length(given)) {
+    abort(c("{.fn {fun}} can't take {.arg {given}}: it draws the rounds and groups of the result it is given.",
+            "i" = "Give {.arg {given}} to the analysis that made the result (e.g. {.fn consensus} or {.fn threshold_sensitivity})."),
+          call = call, class = if ("by" %in% given) "consensr_error_by" else "consensr_error_round")
+  }
+  bad <- dots[nzchar(dots)]
+  if (length(bad)) abort("{.fn {fun}} has no argument{?s} {.arg {bad}}.", call = call)
+  n <- sum(!nzchar(dots))
+  abort("{.fn {fun}} takes one result and named options; it got {n} more unnamed argument{?s}.",
+        call = call)
 }

@@ -48,7 +48,9 @@
 #'   `item`, the item metadata, `count` (raters choosing a target level),
 #'   `n` (raters), `prop`, for two-sided rules `opposite_count` and
 #'   `opposite_prop`, `status` (a factor) and `reached` (logical). With `by`,
-#'   also `groups_reached` (how many groups reached consensus in) and an
+#'   also `groups_reached` (how many groups reached consensus in; for
+#'   two-sided rules `groups_reached_out` counts those that reached
+#'   consensus out) and an
 #'   attribute `"groups"` with the same columns per item and group (see
 #'   [consensus_groups()]). With declared non-answers (`missing_levels`),
 #'   `n_missing_level` counts them per item (they are not in `n`). The rule
@@ -67,7 +69,7 @@
 #' fundamental
 #'
 #' # the same from the respondent-level reconstruction
-#' consensus(atmp_ratings, "Fundamental")
+#' consensus(atmp_ratings, "Fundamental", 0.75)
 #'
 #' # exactly at the threshold: 18 of 24 is 75%
 #' x <- data.frame(item = "Q", level = c("yes", "no"), count = c(18, 6))
@@ -83,10 +85,11 @@
 #' consensus(panel, target = 7:9, threshold = 0.7,
 #'           opposite = 1:3, opposite_threshold = 0.15, levels = 1:9)
 #' @export
-consensus <- function(x, target, threshold = 0.75, opposite = NULL,
-                      opposite_threshold = NULL, by = NULL, strict = FALSE,
-                      ..., round = NULL) {
+consensus <- function(x, target, threshold, opposite = NULL,
+                      opposite_threshold = NULL, strict = FALSE, ...,
+                      by = NULL, round = NULL) {
   call <- rlang::current_env()
+  require_rule(target, threshold, call = call)
   # the rule's numbers are checked before the data are read (and reported)
   as_fraction(threshold, "threshold", call = call)
   r <- as_ratings(x, ..., by = by, round = round)
@@ -99,6 +102,7 @@ consensus <- function(x, target, threshold = 0.75, opposite = NULL,
     after <- c("item", attr(res[[1L]], "item_vars"))
     out <- bind_rounds(res, sp, after)
     if (!is.null(by)) attr(out, "groups") <- bind_rounds(lapply(res, attr, "groups"), sp, after)
+    attr(out, "ratings") <- r
     return(out)
   }
   rule <- new_rule(r$levels, target, threshold, opposite, opposite_threshold,
@@ -244,8 +248,6 @@ decode_status <- function(code, rule) {
        reached = c(NA, TRUE, FALSE, FALSE, FALSE)[code + 1L])
 }
 
-safe_prop <- function(k, n) ifelse(n > 0L, k / n, NA_real_)
-
 consensus_frame <- function(r, tab, k, rule, res) {
   G <- length(tab$groups)
   m <- nrow(r$items)
@@ -280,6 +282,9 @@ consensus_frame <- function(r, tab, k, rule, res) {
     groups$reached <- gst$reached
     rownames(groups) <- NULL
     out$groups_reached <- as.integer(colSums(matrix(gst$reached %in% TRUE, G, m)))
+    if (!is.null(rule$opposite)) {
+      out$groups_reached_out <- as.integer(colSums(matrix(gst$status %in% "consensus out", G, m)))
+    }
   }
   rownames(out) <- NULL
   structure(out, class = c("consensr_consensus", "data.frame"), rule = rule,
@@ -290,15 +295,18 @@ consensus_frame <- function(r, tab, k, rule, res) {
 #' Per-group results of a consensus rule
 #'
 #' @param x A [consensus()] result computed with `by`.
+#' @param ... Not used: a result brings its own rounds and groups, so
+#'   `by` and `round` are errors here (give them to the analysis).
 #' @return A data frame with one row per item and group: the item, its
 #'   metadata, the group, `count`, `n`, `prop`, `status` and `reached` within
 #'   that group.
 #' @examples
 #' panel <- merge(atmp_ratings, atmp_participants, by = "respondent")
-#' res <- consensus(panel, "Fundamental", by = "setting")
+#' res <- consensus(panel, "Fundamental", 0.75, by = "setting")
 #' head(consensus_groups(res))
 #' @export
-consensus_groups <- function(x) {
+consensus_groups <- function(x, ...) {
+  check_result_dots(..., fun = "consensus_groups")
   if (!inherits(x, "consensr_consensus")) {
     abort("{.arg x} must be a {.fn consensus} result, not {.obj_type_friendly {x}}.")
   }

@@ -25,8 +25,8 @@
 #'   \item{n}{Integer. Denominator printed next to the count: the number of
 #'     experts who rated the competency (25 unless some did not answer).}
 #'   \item{percent}{Character. The percentage exactly as printed, e.g.
-#'     "84\%" or "91.7\%". The paper prints a middle dot as decimal mark
-#'     ("91\\u00b77\%"); it is stored as "." so that the data stay ASCII.
+#'     "84%" or "91.7%". The paper prints a middle dot as decimal mark
+#'     ("91\\u00b77%"); it is stored as "." so that the data stay ASCII.
 #'     It is not recomputed from \code{count} and \code{n}.}
 #'   \item{name_source}{Character. \code{"table"} when the competency name
 #'     is taken from the table; \code{"text"} when the table does not give a
@@ -44,12 +44,12 @@
 #'     7 and 5 rows, so two of the seven planned Economic Considerations
 #'     competencies are not in the table. This dataset ships the 33 that
 #'     are printed.
-#'   \item Consensus rule: a competency is retained when at least 75\% of
+#'   \item Consensus rule: a competency is retained when at least 75% of
 #'     the experts who rated it chose Fundamental. The paper reports 16
-#'     competencies (45\%) meeting it.
-#'   \item Sensitivity analysis reported: with an 80\% threshold,
+#'     competencies (45%) meeting it.
+#'   \item Sensitivity analysis reported: with an 80% threshold,
 #'     Reimbursement Assessment & Market Access and Biobanking & Cell/Tissue
-#'     Sourcing drop out; with a 70\% threshold, Funding Strategy &
+#'     Sourcing drop out; with a 70% threshold, Funding Strategy &
 #'     Sustainability, Regulatory Product Classification and Regulatory
 #'     Science & Systems Overview are added.
 #' }
@@ -64,10 +64,10 @@
 #' Every number is kept as printed, including ones that do not agree with
 #' each other. In every row the three counts add up to the denominator, but
 #' some printed percentages do not equal \code{count / n}: Biomarkers and
-#' Surrogate Endpoints, Fundamental (56.6\% printed for 13/23); Regulatory
-#' Science & Systems Overview, Fundamental (72.7\% for 18/25); Regulatory
-#' Product Classification, Fundamental (72\% for 16/25, i.e. 64\%); Law &
-#' Policy Evaluation, Fundamental (44\% for 10/23) and Less Important (8\%
+#' Surrogate Endpoints, Fundamental (56.6% printed for 13/23); Regulatory
+#' Science & Systems Overview, Fundamental (72.7% for 18/25); Regulatory
+#' Product Classification, Fundamental (72% for 16/25, i.e. 64%); Law &
+#' Policy Evaluation, Fundamental (44% for 10/23) and Less Important (8%
 #' for 2/23). Whether a competency passes a threshold can therefore depend
 #' on whether the printed percentage or the counts are used. The Results
 #' also state that 21 of 35 competencies were never rated Less Important;
@@ -174,7 +174,7 @@
 #' }
 #'
 #' @details
-#' The printed shares are 36\%, 24\%, 16\%, 12\% and 12\% of 25.
+#' The printed shares are 36%, 24%, 16%, 12% and 12% of 25.
 #'
 #' The survey was anonymous and the paper gives only the counts per
 #' setting, not which expert gave which ratings. The settings are assigned
@@ -294,9 +294,9 @@
 #'         it;}
 #'       \item{\code{pct_consensus_75}}{the same as a percentage of the
 #'         planned competencies;}
-#'       \item{\code{leave_at_80}}{competencies lost with an 80\%
+#'       \item{\code{leave_at_80}}{competencies lost with an 80%
 #'         threshold;}
-#'       \item{\code{enter_at_70}}{competencies gained with a 70\%
+#'       \item{\code{enter_at_70}}{competencies gained with a 70%
 #'         threshold;}
 #'       \item{\code{n_never_less_important}}{competencies that no expert
 #'         rated Less Important;}
@@ -304,7 +304,7 @@
 #'         ratings any competency received.}
 #'     }}
 #'   \item{value}{Character. The value as reported: a number ("25"), a
-#'     percentage ("45\%"), or several values or competency names separated
+#'     percentage ("45%"), or several values or competency names separated
 #'     by "; ".}
 #'   \item{source}{Character. Section of the paper stating it: "Methods"
 #'     or "Results".}

@@ -46,14 +46,14 @@
 #' proportion_ci(c(18, 24, 0), 24)
 #' proportion_ci(81, 263, method = "clopper-pearson")
 #'
-#' res <- consensus(atmp_published, "Fundamental")
+#' res <- consensus(atmp_published, "Fundamental", 0.75)
 #' head(add_intervals(res))
 #' @md
 #' @export
 proportion_ci <- function(k, n, conf_level = 0.95,
                           method = c("wilson", "clopper-pearson")) {
   call <- rlang::current_env()
-  method <- rlang::arg_match(method)
+  method <- classed_arg(rlang::arg_match(method))
   ci_check_conf_level(conf_level, call = call)
   k <- ci_check_counts(k, "k", call)
   n <- ci_check_counts(n, "n", call)
@@ -96,7 +96,7 @@ add_intervals <- function(res, conf_level = 0.95,
   call <- rlang::current_env()
   check_data_frame(res, "res", call = call)
   check_columns(res, c("count", "n"), "res", call = call)
-  method <- rlang::arg_match(method)
+  method <- classed_arg(rlang::arg_match(method))
   ci_check_conf_level(conf_level, call = call)
   res <- ci_add(res, conf_level, method, "res", call)
   groups <- attr(res, "groups")

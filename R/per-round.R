@@ -76,7 +76,7 @@ ratings_items <- function(r, keep) {
   if (has_codes(r)) {
     r$nonanswer <- remap_nonanswer(r$nonanswer, nrow(r$codes), cols = keep)
     r$codes <- r$codes[, keep, drop = FALSE]
-    if (!is.null(r$tally0)) r$tally0 <- r$tally0[, keep, drop = FALSE]
+    r$tally0 <- if (is.matrix(r$tally0)) r$tally0[, keep, drop = FALSE]
   } else {
     r$counts <- r$counts[, , keep, drop = FALSE]
     r$n <- r$n[, keep, drop = FALSE]

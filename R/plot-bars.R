@@ -30,15 +30,21 @@
 #'   result, or a [consensus()] result (bars then show the target levels
 #'   against the other levels, with the rule's threshold).
 #' @param ... Passed to [as_ratings()]: `levels`, `respondent`, `item`,
-#'   `rating`, `items`, `item_data`, `missing_levels`, `format`. `by` and
-#'   several rounds are refused: the bars show one panel.
+#'   `rating`, `items`, `item_data`, `missing_levels`, `format`.
 #' @param target Optional target levels (by label or value): stacked first,
-#'   with the `threshold` marked.
-#' @param threshold The share marked by a dashed line when `target` is given.
+#'   with the `threshold` marked when it is given.
+#' @param threshold Optional share marked by a dashed line (needs
+#'   `target`); the items whose target share reaches it are the items that
+#'   reach consensus.
 #' @param diverging If `TRUE`, centre the bars on the middle of the scale.
-#' @param group_col The item metadata column that groups the items into
-#'   panels. `NULL` (the default) uses the first metadata column, if any;
+#' @param area The item metadata column that groups the items into
+#'   panels. `NULL` (the default) uses the first metadata column that varies between items, if any;
 #'   `FALSE` draws one panel.
+#' @param by,round Optional names of the respondent column of stakeholder
+#'   groups and of the round column: the bars of each group and each round
+#'   are drawn apart, in columns of panels. A [consensus()] result brings its
+#'   own rounds and groups (each group's bars show that group's ratings and
+#'   its own status).
 #' @param show_n If `TRUE`, write each item's number of raters at the end of
 #'   its bar.
 #' @param sort If `TRUE`, sort the items within each group by their target
@@ -48,7 +54,8 @@
 #'   every segment wide enough to hold it.
 #' @param wrap Width, in characters, at which item names are wrapped.
 #' @return `plot_bars()` returns a ggplot object. `plot_bars_data()` returns
-#'   a data frame with the group column (when grouped), `item` (a factor in
+#'   a data frame with the round and group columns (when drawn apart), the
+#'   area column (when grouped), `item` (a factor in
 #'   display order, top to bottom), `level` (a factor in scale order), `count`,
 #'   `n`, `prop` (`NA` when `n` is 0), `stack` (position of the segment from
 #'   the left, or from the centre outwards for diverging bars), `xmin`,
@@ -57,51 +64,76 @@
 #'   colours and rule used by the plot.
 #' @seealso [plot_infogram()], [table_ratings()]
 #' @examples
-#' plot_bars(atmp_published, target = "Fundamental")
+#' plot_bars(atmp_published, target = "Fundamental", threshold = 0.75)
 #' plot_bars(atmp_published, diverging = TRUE)
-#' head(plot_bars_data(atmp_published, target = "Fundamental"))
+#' head(plot_bars_data(atmp_published, target = "Fundamental", threshold = 0.75))
+#'
+#' # each stakeholder group apart
+#' panel <- merge(atmp_ratings, atmp_participants, by = "respondent")
+#' plot_bars(panel, "Fundamental", 0.75, by = "setting", area = FALSE)
 #' @export
-plot_bars <- function(x, ..., target = NULL, threshold = 0.75,
-                      diverging = FALSE, group_col = NULL, show_n = TRUE,
-                      sort = FALSE, show_pct = FALSE, wrap = 55) {
+plot_bars <- function(x, target = NULL, threshold = NULL, ...,
+                      diverging = FALSE, area = NULL, show_n = TRUE,
+                      sort = FALSE, show_pct = FALSE, wrap = 55, by = NULL,
+                      round = NULL) {
   call <- rlang::current_env()
   check_flag(show_n, "show_n", call = call)
   check_flag(show_pct, "show_pct", call = call)
   check_width(wrap, "wrap", call = call)
   d <- bars_data(x, ..., target = target, threshold = threshold,
-                 diverging = diverging, group_col = group_col, sort = sort,
-                 call = call)
+                 diverging = diverging, area = area, sort = sort, by = by,
+                 round = round, call = call)
   draw_bars(d, show_n = show_n, show_pct = show_pct, wrap = wrap)
 }
 
 #' @rdname plot_bars
 #' @export
-plot_bars_data <- function(x, ..., target = NULL, threshold = 0.75,
-                           diverging = FALSE, group_col = NULL, sort = FALSE) {
+plot_bars_data <- function(x, target = NULL, threshold = NULL, ...,
+                           diverging = FALSE, area = NULL, sort = FALSE,
+                           by = NULL, round = NULL) {
   call <- rlang::current_env()
   bars_data(x, ..., target = target, threshold = threshold,
-            diverging = diverging, group_col = group_col, sort = sort,
-            call = call)
+            diverging = diverging, area = area, sort = sort, by = by,
+            round = round, call = call)
 }
 
-bars_data <- function(x, ..., target, threshold, diverging, group_col, sort,
-                      call) {
+# The bars of every panel (round x group), stacked with the key columns.
+bars_data <- function(x, ..., target, threshold, diverging, area, sort, by,
+                      round, call) {
   check_flag(diverging, "diverging", call = call)
   check_flag(sort, "sort", call = call)
-  src <- bars_source(x, ..., target = target, threshold = threshold, call = call)
+  panels <- bars_sources(x, ..., target = target, threshold = threshold,
+                         by = by, round = round, call = call)
+  area <- resolve_area(area, panels$parts[[1L]]$items, call)
+  taken <- c("level", "count", "n", "prop", "stack", "xmin", "xmax", "target",
+             "target_prop", "reached", panel_keys(panels))
+  if (!is.null(area) && area %in% taken) {
+    abort("{.arg area} can't be {.val {area}}: that name is taken by a column of the plot data.",
+          call = call)
+  }
+  pieces <- lapply(panels$parts, bars_panel, diverging = diverging,
+                   area = area, sort = sort)
+  out <- stack_panels(panels, pieces)
+  items <- unique(unlist(lapply(pieces, function(p) levels(p$item))))
+  out$item <- factor(as.character(out$item), levels = items)
+  if (!is.null(area)) {
+    out[[area]] <- factor(as.character(out[[area]]),
+                          levels = unique(unlist(lapply(pieces, function(p) levels(p[[area]])))))
+  }
+  info <- attr(pieces[[1L]], "bars")
+  info$facets <- panel_keys(panels)
+  attr(out, "bars") <- info
+  out
+}
+
+# One panel's segments.
+bars_panel <- function(src, diverging, area, sort) {
   levels <- src$levels
   K <- length(levels)
   items <- src$items
   m <- nrow(items)
   counts <- src$counts
   n <- src$n
-  group_col <- resolve_group_col(group_col, items, call)
-  if (!is.null(group_col) && group_col %in% c("level", "count", "n", "prop",
-                                             "stack", "xmin", "xmax", "target",
-                                             "target_prop", "reached")) {
-    abort("{.arg group_col} can't be {.val {group_col}}: that name is taken by a column of the plot data.",
-          call = call)
-  }
   tcodes <- src$target_codes
   stack <- if (diverging) seq_len(K) else stack_order(K, tcodes)
 
@@ -113,11 +145,11 @@ bars_data <- function(x, ..., target, threshold, diverging, group_col, sort,
   # display order: grouped (factor levels or first appearance), input order
   # within groups, or by share when sorting
   gi <- rep(1L, m)
-  if (!is.null(group_col)) {
-    g <- items[[group_col]]
+  if (!is.null(area)) {
+    g <- items[[area]]
     gkeys <- if (is.factor(g)) base::levels(g) else unique(as.character(g))
     gi <- match(as.character(g), gkeys)
-    items[[group_col]] <- factor(as.character(g), levels = gkeys)
+    items[[area]] <- factor(as.character(g), levels = gkeys)
   }
   key <- if (sort) -(if (is.null(tcodes)) lead_prop else target_prop) else rep(0, m)
   ord <- order(gi, key, seq_len(m), na.last = TRUE)
@@ -132,7 +164,7 @@ bars_data <- function(x, ..., target, threshold, diverging, group_col, sort,
 
   seg <- if (diverging) stack_from_centre(K) else match(seq_len(K), stack)
   rows <- expand.grid(k = if (diverging) seq_len(K) else stack, j = ord)
-  out <- items[rows$j, c(group_col, "item"), drop = FALSE]
+  out <- items[rows$j, c(area, "item"), drop = FALSE]
   out$item <- factor(out$item, levels = items$item[ord])
   out$level <- factor(levels[rows$k], levels = levels)
   cell <- cbind(rows$k, rows$j)
@@ -145,14 +177,14 @@ bars_data <- function(x, ..., target, threshold, diverging, group_col, sort,
   out$target <- rows$k %in% tcodes
   if (!is.null(tcodes)) {
     out$target_prop <- target_prop[rows$j]
-    out$reached <- src$reached[rows$j]
+    if (!is.null(src$reached)) out$reached <- src$reached[rows$j]
   }
   rownames(out) <- NULL
   legend <- if (diverging) levels else levels[stack]
   attr(out, "bars") <- list(
     levels = levels, legend = legend,
     colours = bars_palette(levels, stack, tcodes, diverging),
-    group_col = group_col, diverging = diverging,
+    group_col = area, diverging = diverging,
     threshold = if (!is.null(tcodes) && !diverging) src$threshold,
     target = if (!is.null(tcodes)) levels[tcodes],
     rule = src$rule
@@ -161,47 +193,78 @@ bars_data <- function(x, ..., target, threshold, diverging, group_col, sort,
 }
 
 # Levels, items, counts (K x m), n, target codes and the consensus flags of
-# ratings or of a consensus() result.
-bars_source <- function(x, ..., target, threshold, call) {
+# each panel of ratings or of a consensus() result.
+bars_sources <- function(x, ..., target, threshold, by, round, call) {
   if (inherits(x, "consensr_consensus")) {
-    if (!is.null(target)) {
-      abort(c("{.arg target} can't be given with a {.fn consensus} result.",
+    if (!is.null(target) || !is.null(threshold)) {
+      abort(c("{.arg target} and {.arg threshold} can't be given with a {.fn consensus} result.",
               "i" = "The result's own rule is used."), call = call)
     }
-    refuse_rounds(x, as.character(rlang::frame_call(call)[[1L]]), call)
-    by <- attr(x, "rule")$by
-    if (!is.null(by)) {
-      # pooled bars beside a within-group decision would mislead
-      abort(c("{.fn {as.character(rlang::frame_call(call)[[1L]])}} draws the whole panel, but {.arg x} was decided within every {.field {by}} group.",
-              "i" = "Draw the groups with {.fn plot_groups}, or compute the result without {.arg by}."),
-            call = call, class = "consensr_error_by")
+    refuse_result_args(x, by, round, call)
+    consensus_check(x, call)
+    panels <- panels_of_result(x)
+    panels$parts <- lapply(panels$parts, consensus_source, call = call)
+    return(panels)
+  }
+  if (!is.null(threshold) && is.null(target)) {
+    abort("{.arg threshold} needs {.arg target}: the levels whose share it marks.",
+          call = call)
+  }
+  r <- read_for_plot(x, ..., by = by, round = round, call = call)
+  panels <- panels_of_ratings(r, analysis_by(r, by))
+  panels$parts <- lapply(panels$parts, function(p) {
+    tab <- ratings_table(p, grouped = FALSE)
+    K <- length(p$levels)
+    m <- nrow(p$items)
+    out <- list(levels = p$levels, items = p$items,
+                counts = matrix(as.integer(tab$counts), K, m),
+                n = as.integer(tab$n), target_codes = NULL)
+    if (!is.null(target)) {
+      out$target_codes <- match_levels(target, p$levels, "target", call)
+      if (!is.null(threshold)) {
+        res <- run_consensus(p, target = target, threshold = threshold, call = call)
+        rule <- attr(res, "rule")
+        out$reached <- res$reached
+        out$threshold <- rule$frac[1L] / rule$frac[2L]
+        out$rule <- rule
+      }
     }
-    return(consensus_source(x, call))
+    out
+  })
+  panels
+}
+
+# Ratings for a plot or table: read once (errors say so), not from a
+# result of another kind.
+read_for_plot <- function(x, ..., by, round, call) {
+  if (inherits(x, c("consensr_sensitivity", "consensr_robustness",
+                    "consensr_delphi_summary"))) {
+    abort(c("{.arg x} must hold ratings or counts per level, not a {.cls {class(x)[1]}} result.",
+            "i" = "Give the ratings the result was computed from."),
+          call = call, class = "consensr_error_input")
   }
-  ct <- counts_source(x, ..., call = call)
-  r <- ct$ratings
-  K <- length(r$levels)
-  m <- nrow(r$items)
-  out <- list(levels = r$levels, items = r$items,
-              counts = matrix(as.integer(ct$table$counts), K, m),
-              n = as.integer(ct$table$n), target_codes = NULL)
-  if (!is.null(target)) {
-    res <- run_consensus(r, target = target, threshold = threshold, call = call)
-    rule <- attr(res, "rule")
-    out$target_codes <- rule$target_codes
-    out$reached <- res$reached
-    out$threshold <- rule$frac[1L] / rule$frac[2L]
-    out$rule <- rule
+  tryCatch(
+    as_ratings(x, ..., by = by, round = round),
+    consensr_error = function(e) rlang::cnd_signal(e),
+    error = function(e) abort("Can't read {.arg x} as ratings.", parent = e, call = call,
+                              class = "consensr_error_input")
+  )
+}
+
+# A consensus() result that kept what the plots and tables read.
+consensus_check <- function(x, call) {
+  rule <- attr(x, "rule")
+  if (is.null(rule) || !all(c("item", "count", "n", "reached") %in% names(x))) {
+    abort(c("{.arg x} must be a {.fn consensus} result with its columns {.field item}, {.field count}, {.field n} and {.field reached}.",
+            "i" = "Give the result as {.fn consensus} returned it, or its rows."),
+          call = call, class = "consensr_error_result")
   }
-  out
+  invisible(x)
 }
 
 # A consensus() result as counts of "target", (other) and "opposite" levels.
 consensus_source <- function(x, call) {
   rule <- attr(x, "rule")
-  if (is.null(rule) || !all(c("item", "count", "n", "reached") %in% names(x))) {
-    abort("{.arg x} must be an unaltered {.fn consensus} result.", call = call)
-  }
   all_codes <- seq_along(rule$levels)
   tlab <- level_label(rule$levels, rule$target_codes)
   rest <- setdiff(all_codes, c(rule$target_codes, rule$opposite_codes))
@@ -300,40 +363,6 @@ bars_palette <- function(levels, stack, tcodes, diverging) {
   stats::setNames(pal, levels)
 }
 
-# n colours from `from` to `to`, interpolated in RGB (n = 1 gives `from`).
-hex_ramp <- function(from, to, n) {
-  if (n <= 0L) return(character())
-  a <- hex_rgb(from)
-  b <- hex_rgb(to)
-  t <- if (n == 1L) 0 else (seq_len(n) - 1) / (n - 1)
-  rgb <- outer(t, b - a) + matrix(a, n, 3L, byrow = TRUE)
-  sprintf("#%02X%02X%02X", round(rgb[, 1L]), round(rgb[, 2L]), round(rgb[, 3L]))
-}
-
-hex_rgb <- function(hex) {
-  vapply(c(2L, 4L, 6L), function(i) strtoi(substr(hex, i, i + 1L), 16L), numeric(1))
-}
-
-# Dark text on light fills, white on dark ones.
-text_on <- function(fill) {
-  lum <- vapply(fill, function(h) sum(hex_rgb(h) * c(0.299, 0.587, 0.114)) / 255,
-                numeric(1))
-  ifelse(lum > 0.55, "grey10", "white")
-}
-
-# "Biomarkers and\nSurrogate Endpoints"
-wrap_labels <- function(x, width) {
-  vapply(as.character(x), function(s) paste(strwrap(s, width = width), collapse = "\n"),
-         character(1), USE.NAMES = FALSE)
-}
-
-check_width <- function(x, arg, call) {
-  if (!is.numeric(x) || length(x) != 1L || is.na(x) || x < 5) {
-    abort("{.arg {arg}} must be a number of characters (at least 5).", call = call)
-  }
-  invisible(x)
-}
-
 pct_axis <- function(b) {
   out <- paste0(trimws(formatC(100 * abs(b), format = "fg", digits = 4)), "%")
   out[is.na(b)] <- NA_character_
@@ -412,26 +441,25 @@ draw_bars <- function(d, show_n, show_pct, wrap) {
         expand = ggplot2::expansion(mult = c(0.01, 0.01))
       )
   } else {
-    breaks <- sort(unique(c(seq(0, 1, by = 0.25), info$threshold)))
+    # side-by-side panels are narrow: fewer breaks, more room for "n = "
+    narrow <- length(info$facets) > 0L
+    grid <- seq(0, 1, by = if (narrow) 0.5 else 0.25)
+    if (!is.null(info$threshold)) grid <- grid[abs(grid - info$threshold) >= if (narrow) 0.35 else 0.1]
+    breaks <- sort(unique(c(grid, info$threshold)))
     p <- p + ggplot2::scale_x_continuous(
-      labels = pct_axis, breaks = breaks, limits = c(0, if (show_n) 1.15 else 1),
+      labels = pct_axis, breaks = breaks,
+      limits = c(0, if (show_n) (if (narrow) 1.35 else 1.15) else 1),
       expand = ggplot2::expansion(mult = c(0, 0.01))
     )
     nx <- 1.02
   }
   if (show_n) {
-    nd <- d[!duplicated(d$item), , drop = FALSE]
+    nd <- d[!duplicated(d[c("item", info$facets)]), , drop = FALSE]
     nd$label <- paste0("n = ", nd$n)
     p <- p + ggplot2::geom_text(data = nd, ggplot2::aes(x = nx, label = .data$label),
                                 hjust = 0, size = 2.5, colour = "grey35")
   }
-  if (!is.null(info$group_col)) {
-    p <- p + ggplot2::facet_grid(
-      rows = ggplot2::vars(!!rlang::sym(info$group_col)),
-      scales = "free_y", space = "free_y",
-      labeller = ggplot2::label_wrap_gen(width = 22)
-    )
-  }
+  p <- p + panel_facets(info$group_col, info$facets)
   caption <- NULL
   if (!is.null(info$threshold)) {
     caption <- sprintf("Dashed line: %s %s (consensus threshold).",

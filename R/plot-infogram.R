@@ -13,118 +13,163 @@
 #' Percentages are rounded half-up exactly from the counts (see
 #' [table_ratings()]).
 #'
+#' With a two-sided rule the items that reached consensus out are drawn
+#' too, as grey cards showing their share of opposite ratings, so the three
+#' outcomes stay apart. Rounds and stakeholder groups (`round`, `by`, or
+#' those of a [consensus()] result) are drawn side by side, one infogram
+#' each.
+#'
 #' @param x Ratings in any shape [as_ratings()] reads, or a [consensus()]
-#'   result (then `target` and `threshold` are not needed: the result's rule
-#'   is used).
-#' @param target The target levels, as in [consensus()].
-#' @param threshold The consensus threshold, as in [consensus()].
-#' @param group_col The item metadata column that groups the items into
-#'   panels. `NULL` (the default) uses the first metadata column, if any;
+#'   result (then `target` and `threshold` are not given: the result's rule,
+#'   rounds and groups are used).
+#' @inheritParams consensus
+#' @param area The item metadata column that groups the items into
+#'   panels. `NULL` (the default) uses the first metadata column that varies between items, if any;
 #'   `FALSE` draws one panel.
-#' @param ... Passed to [consensus()] (for example `levels`, `opposite`,
-#'   `opposite_threshold`, `strict`) and on to [as_ratings()].
+#' @param ... Passed to [as_ratings()] (for example `levels`,
+#'   `missing_levels`).
+#' @param by,round Optional names of the respondent column of stakeholder
+#'   groups and of the round column: one infogram per group (each group's
+#'   own consensus) and per round, side by side.
 #' @param decimals Number of decimals of the percentages, 0 to 6.
 #' @param sort If `TRUE`, sort the cards of each group by their share,
 #'   largest first; otherwise they keep the input order.
-#' @param ncol Number of columns of the layout. Groups are placed in
-#'   order, down the first column and then the next, split so that the
-#'   columns are about equally long.
+#' @param ncol Number of columns of cards in each infogram. Areas are
+#'   placed in order, down the first column and then the next, split so
+#'   that the columns are about equally long. By default 2, or 1 when
+#'   rounds or groups are drawn side by side.
 #' @param wrap Width, in characters, at which item names are wrapped; by
 #'   default `100 / ncol`.
 #' @return `plot_infogram()` returns a ggplot object. `plot_infogram_data()`
-#'   returns a data frame with one row per item that reached consensus: the
-#'   group column (a factor holding every group, including empty ones),
-#'   `item`, `count`, `n`, `prop`, `label` (the percentage as text), `index`
+#'   returns a data frame with one row per item that reached consensus (in
+#'   or out) in each panel: the round and group columns (when drawn apart),
+#'   the area column (a factor holding every area, including empty ones),
+#'   `item`, `status`, `count` (ratings of the target levels, or of the
+#'   opposite levels for consensus out), `n`, `prop`, `label` (the
+#'   percentage as text), `index`
 #'   (position of the card within its group), `column` and `y` (the centre
 #'   of the card in the layout; cards are 1 unit apart, going down from 0).
 #'   The attribute `"infogram"` holds the layout of the groups (a data frame
-#'   with `group`, `column`, `y` of the heading, `n_items` and `empty`) and
+#'   with `.area`, `column`, `y` of the heading, `n_items` and `empty`) and
 #'   the rule.
 #' @seealso [plot_bars()], [consensus()]
 #' @examples
 #' plot_infogram(atmp_published, "Fundamental", threshold = 0.75)
-#' plot_infogram_data(atmp_published, "Fundamental")[, c("area", "item", "label")]
+#' plot_infogram_data(atmp_published, "Fundamental", 0.75)[, c("area", "item", "label")]
 #'
 #' # from a consensus() result
 #' res <- consensus(atmp_ratings, "Fundamental", threshold = 0.8)
 #' plot_infogram(res)
 #' @export
-plot_infogram <- function(x, target, threshold = 0.75, group_col = NULL, ...,
-                          decimals = 0, sort = FALSE, ncol = 2, wrap = NULL) {
+plot_infogram <- function(x, target, threshold, opposite = NULL,
+                          opposite_threshold = NULL, strict = FALSE, ...,
+                          area = NULL, decimals = 0, sort = FALSE, ncol = NULL,
+                          wrap = NULL, by = NULL, round = NULL) {
   call <- rlang::current_env()
-  d <- infogram_data(x, target, threshold, group_col, ...,
-                     decimals = decimals, sort = sort, ncol = ncol,
+  d <- infogram_data(x, target, threshold, opposite, opposite_threshold,
+                     strict, ..., area = area, decimals = decimals,
+                     sort = sort, ncol = ncol, by = by, round = round,
                      call = call)
-  if (is.null(wrap)) wrap <- max(20, round(100 / ncol))
+  if (is.null(wrap)) wrap <- max(20, round(100 / attr(d, "infogram")$ncol_asked / attr(d, "infogram")$n_panel_cols))
   check_width(wrap, "wrap", call = call)
   draw_infogram(d, wrap = wrap)
 }
 
 #' @rdname plot_infogram
 #' @export
-plot_infogram_data <- function(x, target, threshold = 0.75, group_col = NULL,
-                               ..., decimals = 0, sort = FALSE, ncol = 2) {
+plot_infogram_data <- function(x, target, threshold, opposite = NULL,
+                               opposite_threshold = NULL, strict = FALSE, ...,
+                               area = NULL, decimals = 0, sort = FALSE,
+                               ncol = NULL, by = NULL, round = NULL) {
   call <- rlang::current_env()
-  infogram_data(x, target, threshold, group_col, ..., decimals = decimals,
-                sort = sort, ncol = ncol, call = call)
+  infogram_data(x, target, threshold, opposite, opposite_threshold, strict,
+                ..., area = area, decimals = decimals, sort = sort,
+                ncol = ncol, by = by, round = round, call = call)
 }
 
 # Heights in layout units.
 infogram_units <- list(header = 0.8, card = 1, note = 0.8, gap = 0.45)
 
-infogram_data <- function(x, target, threshold, group_col, ..., decimals,
-                          sort, ncol, call) {
+infogram_data <- function(x, target, threshold, opposite, opposite_threshold,
+                          strict, ..., area, decimals, sort, ncol, by, round,
+                          call) {
   decimals <- check_decimals(decimals, call = call)
   check_flag(sort, "sort", call = call)
-  check_count_arg(ncol, "ncol", call = call)
+  if (!is.null(ncol)) check_count_arg(ncol, "ncol", call = call)
   if (inherits(x, "consensr_consensus")) {
-    if (!missing(target)) {
-      abort(c("{.arg target} can't be given with a {.fn consensus} result.",
+    if (!missing(target) || !missing(threshold)) {
+      abort(c("{.arg target} and {.arg threshold} can't be given with a {.fn consensus} result.",
               "i" = "The result's own rule is used."), call = call)
     }
-    res <- x
-    if (is.null(attr(res, "rule")) || !all(c("item", "count", "n", "reached") %in% names(res))) {
-      abort("{.arg x} must be an unaltered {.fn consensus} result.", call = call)
-    }
-    refuse_rounds(res, "plot_infogram", call)
+    refuse_result_args(x, by, round, call)
+    res <- consensus_check(x, call)
   } else {
     if (missing(target)) {
       abort("{.arg target} must name the level(s) counted towards consensus, e.g. {.code target = \"Fundamental\"}.",
             call = call)
     }
-    if (inherits(x, "consensr_sensitivity")) {
-      abort("{.arg x} must hold ratings or a {.fn consensus} result, not a {.cls consensr_sensitivity} result.",
-            call = call)
-    }
-    # a tally made within groups is summed over them
-    res <- tryCatch(
-      consensus(x, target = target, threshold = threshold, ...),
-      error = function(e) abort("Can't apply the consensus rule to {.arg x}.",
-                                parent = e, call = call)
-    )
+    require_threshold(threshold, call = call)
+    r <- read_for_plot(x, ..., by = by, round = round, call = call)
+    res <- run_consensus(r, target = target, threshold = threshold, call = call,
+                         opposite = opposite, opposite_threshold = opposite_threshold,
+                         strict = strict, by = by)
   }
-  refuse_rounds(res, "plot_infogram", call)
-  rule <- attr(res, "rule")
-  vars <- attr(res, "item_vars")
+  panels <- panels_of_result(res)
+  # one column of cards per panel when rounds or groups are drawn apart
+  if (is.null(ncol)) ncol <- if (length(panels$parts) > 1L) 1L else 2L
   items <- as.data.frame(unclass_df(res))
-  items <- items[c("item", intersect(vars, names(items)))]
-  group_col <- resolve_group_col(group_col, items, call)
-  if (!is.null(group_col) && group_col %in% c("count", "n", "prop", "label",
-                                             "index", "column", "y")) {
-    abort("{.arg group_col} can't be {.val {group_col}}: that name is taken by a column of the plot data.",
+  items <- items[c("item", intersect(attr(res, "item_vars"), names(items)))]
+  area <- resolve_area(area, items, call)
+  if (!is.null(area) && area %in% c("count", "n", "prop", "label", "status",
+                                    "index", "column", "y", panel_keys(panels))) {
+    abort("{.arg area} can't be {.val {area}}: that name is taken by a column of the plot data.",
           call = call)
   }
-  gname <- if (is.null(group_col)) ".group" else group_col
-  g <- if (is.null(group_col)) rep("", nrow(res)) else res[[group_col]]
+  pieces <- lapply(panels$parts, infogram_panel, area = area,
+                   decimals = decimals, sort = sort, ncol = ncol)
+  out <- stack_panels(panels, pieces)
+  gname <- attr(pieces[[1L]], "infogram")$group_name
+  if (nrow(out) == 0L) {
+    out <- pieces[[1L]][0L, , drop = FALSE]
+    for (k in panel_keys(panels)) out[[k]] <- panels$keys[[k]][0L]
+  }
+  out[[gname]] <- factor(as.character(out[[gname]]),
+                         levels = levels(pieces[[1L]][[gname]]))
+  groups <- stack_panels(panels, lapply(pieces, function(p) attr(p, "infogram")$groups))
+  info <- attr(pieces[[1L]], "infogram")
+  info$groups <- groups
+  info$ncol <- max(vapply(pieces, function(p) attr(p, "infogram")$ncol, 1))
+  info$depth <- max(vapply(pieces, function(p) attr(p, "infogram")$depth, 1))
+  info$facets <- panel_keys(panels)
+  info$ncol_asked <- ncol
+  keys <- panel_keys(panels)
+  info$n_panel_cols <- if (length(keys) == 2L) nlevels(panels$keys[[keys[2L]]]) else length(panels$parts)
+  info$rule <- attr(res, "rule")
+  info$rule_text <- paste(format(info$rule), collapse = "; ")
+  info$two_sided <- !is.null(info$rule$opposite)
+  attr(out, "infogram") <- info
+  out
+}
+
+# One panel's cards and layout.
+infogram_panel <- function(res, area, decimals, sort, ncol) {
+  rule <- attr(res, "rule")
+  gname <- if (is.null(area)) ".group" else area
+  g <- if (is.null(area)) rep("", nrow(res)) else res[[area]]
   gkeys <- if (is.factor(g)) base::levels(g) else unique(as.character(g))
   gkeys <- gkeys[!is.na(gkeys)]
   gf <- factor(as.character(g), levels = gkeys)
-
-  keep <- which(res$reached %in% TRUE & !is.na(gf))
-  key <- if (sort) -res$prop[keep] else rep(0, length(keep))
-  keep <- keep[order(as.integer(gf[keep]), key, keep)]
+  status <- as.character(res$status)
+  is_out <- status %in% "consensus out"
+  keep <- which((res$reached %in% TRUE | is_out) & !is.na(gf))
+  share <- ifelse(is_out, res$opposite_count %||% 0L, res$count)
+  prop <- safe_prop(share, res$n)
+  # in before out within an area, then input order (or by share)
+  key <- if (sort) -prop[keep] else rep(0, length(keep))
+  keep <- keep[order(as.integer(gf[keep]), is_out[keep], key, keep)]
   out <- data.frame(group = gf[keep], item = as.character(res$item[keep]),
-                    count = as.integer(res$count[keep]), n = as.integer(res$n[keep]),
+                    status = res$status[keep],
+                    count = as.integer(share[keep]), n = as.integer(res$n[keep]),
                     stringsAsFactors = FALSE)
   names(out)[1L] <- gname
   out$prop <- out$count / out$n
@@ -134,7 +179,7 @@ infogram_data <- function(x, target, threshold, group_col, ..., decimals,
   # layout: groups in order, split into columns of about equal height
   n_items <- as.integer(tabulate(as.integer(out[[gname]]), length(gkeys)))
   u <- infogram_units
-  header <- if (is.null(group_col)) 0 else u$header
+  header <- if (is.null(area)) 0 else u$header
   height <- header + ifelse(n_items > 0L, n_items * u$card, u$note) + u$gap
   column <- split_columns(height, ncol)
   top <- numeric(length(gkeys))
@@ -146,13 +191,12 @@ infogram_data <- function(x, target, threshold, group_col, ..., decimals,
   out$column <- column[gi]
   out$y <- top[gi] - header - (out$index - 0.5) * u$card
   rownames(out) <- NULL
-  groups <- data.frame(group = factor(gkeys, levels = gkeys), column = column,
+  groups <- data.frame(.area = factor(gkeys, levels = gkeys), column = column,
                        y = top - header / 2, n_items = n_items,
                        empty = n_items == 0L)
   attr(out, "infogram") <- list(
-    group_col = group_col, group_name = gname, groups = groups,
-    ncol = max(column, 1L), depth = max(-(top - height + u$gap), 1),
-    rule = rule, rule_text = paste(format(rule), collapse = "; ")
+    group_col = area, group_name = gname, groups = groups,
+    ncol = max(column, 1L), depth = max(-(top - height + u$gap), 1)
   )
   out
 }
@@ -191,13 +235,6 @@ split_columns <- function(h, k) {
   column
 }
 
-check_count_arg <- function(x, arg, call) {
-  if (!is.numeric(x) || length(x) != 1L || is.na(x) || x < 1 || x != trunc(x)) {
-    abort("{.arg {arg}} must be a whole number, at least 1.", call = call)
-  }
-  invisible(x)
-}
-
 # Muted colours for the groups (recycled).
 group_palette <- function(k) {
   base <- c("#3A6EA5", "#C0504D", "#4F8A5B", "#8064A2", "#D08C2E",
@@ -205,38 +242,32 @@ group_palette <- function(k) {
   rep_len(base, k)
 }
 
-# Blend a colour with white: tint(col, 0.85) is a light background.
-tint <- function(hex, amount) {
-  vapply(hex, function(h) {
-    rgb <- hex_rgb(h)
-    rgb <- rgb + (255 - rgb) * amount
-    sprintf("#%02X%02X%02X", round(rgb[1L]), round(rgb[2L]), round(rgb[3L]))
-  }, character(1), USE.NAMES = FALSE)
-}
-
-# Blend a colour with black.
-shade <- function(hex, amount) {
-  vapply(hex, function(h) {
-    rgb <- hex_rgb(h) * (1 - amount)
-    sprintf("#%02X%02X%02X", round(rgb[1L]), round(rgb[2L]), round(rgb[3L]))
-  }, character(1), USE.NAMES = FALSE)
-}
-
 draw_infogram <- function(d, wrap) {
   info <- attr(d, "infogram")
   gname <- info$group_name
   groups <- info$groups
   u <- infogram_units
-  pal <- group_palette(nrow(groups))
+  pal <- group_palette(nlevels(groups$.area))
   d$name <- wrap_labels(d$item, wrap)
   d$accent <- pal[as.integer(d[[gname]])]
   d$fill <- tint(d$accent, 0.87)
   d$ink <- shade(d$accent, 0.25)
+  # consensus out: grey cards, so the three outcomes stay apart
+  out_card <- as.character(d$status) %in% "consensus out"
+  d$accent[out_card] <- "#8A8A8A"
+  d$fill[out_card] <- "#ECECEC"
+  d$ink[out_card] <- "#555555"
   w <- 0.96
   left <- function(col) col - w / 2
 
-  caption <- sprintf("Items reaching consensus (%s). Percentages rounded half-up.",
-                     info$rule_text)
+  caption <- if (isTRUE(info$two_sided)) {
+    opp <- level_label(info$rule$levels, info$rule$opposite_codes)
+    sprintf("Items reaching consensus in (coloured) and out (grey, share rating %s).\nRule: %s. Percentages rounded half-up.",
+            opp, info$rule_text)
+  } else {
+    sprintf("Items reaching consensus (%s). Percentages rounded half-up.",
+            info$rule_text)
+  }
   p <- ggplot2::ggplot(d, ggplot2::aes(y = .data$y)) +
     ggplot2::geom_tile(ggplot2::aes(x = .data$column, fill = .data$fill),
                        width = w, height = u$card * 0.88, colour = NA) +
@@ -251,8 +282,8 @@ draw_infogram <- function(d, wrap) {
 
   if (!is.null(info$group_col)) {
     heads <- groups
-    heads$label <- wrap_labels(as.character(heads$group), round(wrap * 0.9))
-    heads$accent <- pal[as.integer(heads$group)]
+    heads$label <- wrap_labels(as.character(heads$.area), round(wrap * 0.9))
+    heads$accent <- pal[match(as.character(heads$.area), levels(groups$.area))]
     heads$ink <- shade(heads$accent, 0.25)
     p <- p +
       ggplot2::geom_text(data = heads,
@@ -283,6 +314,15 @@ draw_infogram <- function(d, wrap) {
       hjust = 0, size = 2.9, colour = "grey45", fontface = "italic"
     )
   }
+  if (length(info$facets) == 2L) {
+    # rounds in rows, groups in columns
+    p <- p + ggplot2::facet_grid(rows = ggplot2::vars(!!rlang::sym(info$facets[1L])),
+                                 cols = ggplot2::vars(!!rlang::sym(info$facets[2L])),
+                                 labeller = ggplot2::label_both)
+  } else if (length(info$facets) == 1L) {
+    p <- p + ggplot2::facet_wrap(ggplot2::vars(!!rlang::sym(info$facets)),
+                                 nrow = 1L, labeller = ggplot2::label_both)
+  }
   p + ggplot2::scale_fill_identity() +
     ggplot2::scale_colour_identity() +
     ggplot2::scale_x_continuous(limits = c(0.5, info$ncol + 0.5), expand = c(0, 0)) +
@@ -292,6 +332,7 @@ draw_infogram <- function(d, wrap) {
     ggplot2::theme(
       plot.caption = ggplot2::element_text(hjust = 0, colour = "grey30", size = 8),
       plot.caption.position = "plot",
-      plot.margin = ggplot2::margin(8, 8, 6, 8)
+      plot.margin = ggplot2::margin(8, 8, 6, 8),
+      strip.text = ggplot2::element_text(face = "bold", margin = ggplot2::margin(2, 0, 4, 0))
     )
 }

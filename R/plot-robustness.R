@@ -14,7 +14,9 @@
 #'   default) takes the first metadata column, if any.
 #' @param stable For `what = "share"`: the share of resampled panels marked
 #'   by a reference line.
-#' @param ... Passed to `plot_robustness()`.
+#' @param ... For `autoplot()`: passed to `plot_robustness()`. Otherwise
+#'   not used: a result brings its own rounds and groups, so `by` and
+#'   `round` are errors here (give them to the analysis).
 #' @return `plot_robustness()` and `autoplot()`: a ggplot.
 #'   `plot_robustness_data()`: a data frame with one row per item: `item` (a
 #'   factor in plotting order), `area` (when there is one), `prop` (observed
@@ -26,7 +28,7 @@
 #' @examples
 #' lv <- c("Fundamental", "Ancillary", "Less Important")
 #' set.seed(1)
-#' bs <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv,
+#' bs <- consensus_robustness(atmp_ratings, "Fundamental", 0.75, levels = lv,
 #'                            method = "bootstrap", B = 200)
 #' head(plot_robustness_data(bs))
 #' if (requireNamespace("ggplot2", quietly = TRUE)) {
@@ -37,14 +39,16 @@
 #' @md
 #' @export
 plot_robustness_data <- function(x, what = c("interval", "share"),
-                                 area = NULL) {
+                                 area = NULL, ...) {
   call <- rlang::current_env()
+  check_result_dots(..., fun = "plot_robustness_data", call = call)
   if (!inherits(x, "consensr_robustness")) {
     abort("{.arg x} must be a {.fn consensus_robustness} result, not {.obj_type_friendly {x}}.",
           call = call)
   }
-  refuse_rounds(x, "plot_robustness", call)
-  what <- rlang::arg_match(what)
+  what <- classed_arg(rlang::arg_match(what))
+  rr <- result_rounds(x)
+  if (!is.null(rr)) return(stack_rounds(rr, plot_robustness_data, what = what, area = area))
   method <- attr(x, "method")
   if (what == "share" && method != "bootstrap") {
     abort("{.code what = \"share\"} needs a bootstrap; {.arg x} is a jackknife.",
@@ -65,9 +69,11 @@ plot_robustness_data <- function(x, what = c("interval", "share"),
     d$n_flips <- x$n_flips
   }
   d$reached <- x$reached
+  d$status <- x$status
   key <- if (what == "share") d$p_reached else d$prop
   d$item <- grp_item_order(d$item, key, if (!is.null(area)) d$area)
   attr(d, "threshold") <- rule$frac[1L] / rule$frac[2L]
+  attr(d, "rule") <- rule
   attr(d, "method") <- method
   attr(d, "what") <- what
   attr(d, "area") <- area
@@ -80,16 +86,22 @@ plot_robustness_data <- function(x, what = c("interval", "share"),
 #' @md
 #' @export
 plot_robustness <- function(x, what = c("interval", "share"), area = NULL,
-                            stable = 0.9) {
-  rlang::check_installed("ggplot2", "to draw plots")
+                            stable = 0.9, ...) {
+  check_result_dots(..., fun = "plot_robustness")
   d <- plot_robustness_data(x, what, area)
   thr <- attr(d, "threshold")
   pct <- function(v) paste0(round(100 * v), "%")
-  d$reached <- factor(ifelse(is.na(d$reached), "undecided",
-                             ifelse(d$reached, "reached", "not reached")),
-                      levels = c("reached", "not reached", "undecided"))
+  # three outcomes for two-sided rules (in, out, none), two otherwise
+  two_sided <- !is.null(attr(d, "rule")$opposite)
+  lv <- if (two_sided) c("consensus in", "consensus out", "no consensus", "undecided") else
+    c("reached", "not reached", "undecided")
+  d$reached <- factor(
+    if (two_sided) ifelse(is.na(d$status), "undecided", as.character(d$status)) else
+      ifelse(is.na(d$reached), "undecided", ifelse(d$reached, "reached", "not reached")),
+    levels = lv)
   colours <- c(reached = "#1b7837", `not reached` = "#762a83",
-               undecided = "grey50")
+               `consensus in` = "#1b7837", `consensus out` = "#B2182B",
+               `no consensus` = "#762a83", undecided = "grey50")
   if (attr(d, "what") == "share") {
     p <- ggplot2::ggplot(d, ggplot2::aes(x = .data$p_reached, y = .data$item)) +
       ggplot2::geom_vline(xintercept = stable, linetype = "dotted", colour = "grey40") +
@@ -113,8 +125,8 @@ plot_robustness <- function(x, what = c("interval", "share"), area = NULL,
       ggplot2::geom_point(ggplot2::aes(colour = .data$reached), size = 2,
                           na.rm = TRUE) +
       ggplot2::labs(x = "Share choosing the target",
-                    caption = sprintf("%s; dashed line: threshold %s", range_label,
-                                      format_pct(thr)))
+                    caption = sprintf("%s; dashed line: threshold %s%s", range_label,
+                                      format_pct(thr), pooled_note(attr(d, "rule"))))
   }
   p <- p +
     ggplot2::scale_x_continuous(labels = pct, limits = c(0, 1)) +

@@ -13,6 +13,8 @@
 #' line. Points mark the thresholds that were tried.
 #'
 #' @param x A [threshold_sensitivity()] result.
+#' @param ... Not used: a result brings its own rounds and groups, so
+#'   `by` and `round` are errors here (give them to the analysis).
 #' @param items If `TRUE`, draw (or return the data of) the item x threshold
 #'   tile plot instead of the counts.
 #' @param wrap Width, in characters, at which item names are wrapped
@@ -28,14 +30,15 @@
 #'   extent), `reached` and `max_threshold`.
 #' @seealso [threshold_sensitivity()], [plot_bars()]
 #' @examples
-#' s <- threshold_sensitivity(atmp_published, seq(0.5, 1, by = 0.01),
-#'                            "Fundamental")
+#' s <- threshold_sensitivity(atmp_published, "Fundamental", 0.75,
+#'                            thresholds = seq(0.5, 1, by = 0.01))
 #' plot_sensitivity(s)
 #' plot_sensitivity(s, items = TRUE)
 #' head(plot_sensitivity_data(s))
 #' @export
-plot_sensitivity <- function(x, items = FALSE, wrap = 55) {
+plot_sensitivity <- function(x, items = FALSE, wrap = 55, ...) {
   call <- rlang::current_env()
+  check_result_dots(..., fun = "plot_sensitivity", call = call)
   check_width(wrap, "wrap", call = call)
   d <- sensitivity_data(x, items, call)
   if (items) draw_sensitivity_items(d, x, wrap) else draw_sensitivity(d, x)
@@ -43,21 +46,46 @@ plot_sensitivity <- function(x, items = FALSE, wrap = 55) {
 
 #' @rdname plot_sensitivity
 #' @export
-plot_sensitivity_data <- function(x, items = FALSE) {
+plot_sensitivity_data <- function(x, items = FALSE, ...) {
   call <- rlang::current_env()
+  check_result_dots(..., fun = "plot_sensitivity_data", call = call)
   sensitivity_data(x, items, call)
 }
 
 sensitivity_data <- function(x, items, call) {
-  if (inherits(x, "consensr_sensitivity")) {
-    refuse_rounds(x, as.character(rlang::frame_call(call)[[1L]]), call)
-  }
   if (!inherits(x, "consensr_sensitivity")) {
     abort("{.arg x} must be a {.fn threshold_sensitivity} result, not {.obj_type_friendly {x}}.",
-          call = call)
+          call = call, class = "consensr_error_input")
   }
   check_flag(items, "items", call = call)
-  if (items) sensitivity_items_data(x) else sensitivity_curve_data(x)
+  fun <- if (items) sensitivity_items_data else sensitivity_curve_data
+  if (is.null(x$round)) return(fun(x))
+  # one sweep per round, stacked with the round column
+  rr <- sensitivity_rounds(x)
+  out <- stack_rounds(rr, fun)
+  if (items) {
+    out$item <- factor(as.character(out$item),
+                       levels = unique(unlist(lapply(rr$parts, function(p) levels(fun(p)$item)))))
+  }
+  out
+}
+
+# A per-round sweep as one sweep per round.
+sensitivity_rounds <- function(x) {
+  rn <- x$round
+  labels <- panel_group_levels(x$summary[[rn]])
+  parts <- lapply(labels, function(v) {
+    part <- x
+    for (nm in c("summary", "status", "items")) {
+      d <- x[[nm]]
+      d <- d[as.character(d[[rn]]) == v, setdiff(names(d), rn), drop = FALSE]
+      rownames(d) <- NULL
+      part[[nm]] <- d
+    }
+    part$round <- NULL
+    part
+  })
+  list(parts = parts, labels = labels, name = rn)
 }
 
 # Thresholds tried plus the switch points between them; at a switch point
@@ -124,13 +152,18 @@ sensitivity_theme <- function() {
 draw_sensitivity <- function(d, x) {
   ref <- x$reference
   at_ref <- d[d$reference, , drop = FALSE]
+  rn <- x$round
   step <- if (isTRUE(x$rule$strict)) "hv" else "vh"
   rule_txt <- paste(format(x$rule), collapse = " / ")
-  lab <- if (nrow(at_ref)) {
-    sprintf("reference %s: %d item%s", pct_axis(ref), at_ref$n_reached[1L],
-            if (at_ref$n_reached[1L] == 1L) "" else "s")
-  } else sprintf("reference %s", pct_axis(ref))
   ymax <- max(d$n_reached, 1L)
+  # the label of the study's threshold, one per round
+  lab <- if (nrow(at_ref)) at_ref else d[1L, , drop = FALSE]
+  lab$label <- if (nrow(at_ref)) {
+    sprintf("reference %s: %d item%s", pct_axis(ref), at_ref$n_reached,
+            ifelse(at_ref$n_reached == 1L, "", "s"))
+  } else sprintf("reference %s", pct_axis(ref))
+  lab$threshold <- ref
+  lab$n_reached <- ymax * 1.04
   p <- ggplot2::ggplot(d, ggplot2::aes(x = .data$threshold, y = .data$n_reached)) +
     ggplot2::geom_vline(xintercept = ref, linetype = "dashed", colour = "grey40",
                         linewidth = 0.4) +
@@ -138,19 +171,25 @@ draw_sensitivity <- function(d, x) {
                                           linewidth = 0.6)) +
     ggplot2::geom_point(data = d[d$tried, , drop = FALSE], colour = "#1F4E79",
                         size = 1.1) +
-    ggplot2::annotate("label", x = ref, y = ymax * 1.04, label = lab,
-                      hjust = -0.05, vjust = 0, size = 2.9, label.size = 0,
-                      fill = "white", colour = "grey15") +
+    ggplot2::geom_label(data = lab, ggplot2::aes(label = .data$label),
+                        hjust = -0.05, vjust = 0, size = 2.9, label.size = 0,
+                        fill = "white", colour = "grey15") +
     ggplot2::scale_x_continuous(labels = pct_axis) +
     ggplot2::scale_y_continuous(limits = c(0, ymax * 1.14),
                                 breaks = function(l) unique(floor(pretty(c(0, ymax)))),
                                 expand = ggplot2::expansion(mult = c(0, 0))) +
-    ggplot2::labs(x = "Consensus threshold", y = "Items reaching consensus",
+    ggplot2::labs(x = "Consensus threshold",
+                  y = paste0("Items reaching consensus", if (!is.null(x$rule$opposite)) " in" else "",
+                             within_text(x$rule$by)),
                   caption = sprintf("Rule: %s. Points: thresholds tried; the line steps at the items' exact switch points.",
                                     rule_txt)) +
     sensitivity_theme()
   if (nrow(at_ref)) {
     p <- p + ggplot2::geom_point(data = at_ref, colour = "#C0504D", size = 2.4)
+  }
+  if (!is.null(rn)) {
+    p <- p + ggplot2::facet_wrap(ggplot2::vars(.data[[rn]]), nrow = 1L,
+                                 labeller = ggplot2::label_both)
   }
   p
 }
@@ -169,11 +208,21 @@ merge_runs <- function(d) {
 }
 
 draw_sensitivity_items <- function(d, x, wrap) {
+  out <- if ("status" %in% names(d)) as.character(d$status) %in% "consensus out" else FALSE
   d$status <- factor(ifelse(is.na(d$reached), "not rated",
-                            ifelse(d$reached, "reached", "not reached")),
-                     levels = c("reached", "not reached", "not rated"))
+                            ifelse(d$reached, "reached", ifelse(out, "consensus out", "not reached"))),
+                     levels = c("reached", "consensus out", "not reached", "not rated"))
+  two_sided <- !is.null(x$rule$opposite)
   unrated <- anyNA(d$reached)
-  d <- merge_runs(d)
+  rn <- x$round
+  d <- if (is.null(rn)) merge_runs(d) else {
+    parts <- lapply(split(d, d[[rn]], drop = TRUE), function(p) {
+      m <- merge_runs(p)
+      m[[rn]] <- p[[rn]][1L]
+      m
+    })
+    do.call(rbind, parts)
+  }
   d$xmid <- (d$xmin + d$xmax) / 2
   d$width <- d$xmax - d$xmin
   ggplot2::ggplot(d, ggplot2::aes(y = .data$item)) +
@@ -181,18 +230,28 @@ draw_sensitivity_items <- function(d, x, wrap) {
                                     fill = .data$status, colour = .data$status),
                        height = 0.85, linewidth = 0.3) +
     ggplot2::scale_colour_manual(values = c(reached = "#1F4E79",
+                                            `consensus out` = "#B2182B",
                                             `not reached` = "#E3E3E3",
                                             `not rated` = "grey60"),
-                                 limits = c("reached", "not reached",
-                                            if (unrated) "not rated"),
+                                 limits = c("reached", if (two_sided) "consensus out",
+                                            "not reached", if (unrated) "not rated"),
+                                 labels = c(reached = if (two_sided) "consensus in" else "reached",
+                                            `consensus out` = "consensus out",
+                                            `not reached` = if (two_sided) "no consensus" else "not reached",
+                                            `not rated` = "not rated"),
                                  name = NULL) +
     ggplot2::geom_vline(xintercept = x$reference, linetype = "dashed",
                         colour = "grey10", linewidth = 0.4) +
     ggplot2::scale_fill_manual(values = c(reached = "#1F4E79",
+                                          `consensus out` = "#E9A3A3",
                                           `not reached` = "#E3E3E3",
                                           `not rated` = "#FFFFFF"),
-                               limits = c("reached", "not reached",
-                                          if (unrated) "not rated"),
+                               limits = c("reached", if (two_sided) "consensus out",
+                                          "not reached", if (unrated) "not rated"),
+                               labels = c(reached = if (two_sided) "consensus in" else "reached",
+                                          `consensus out` = "consensus out",
+                                          `not reached` = if (two_sided) "no consensus" else "not reached",
+                                          `not rated` = "not rated"),
                                drop = FALSE, name = NULL) +
     ggplot2::scale_x_continuous(labels = pct_axis,
                                 expand = ggplot2::expansion(mult = c(0, 0))) +
@@ -201,6 +260,8 @@ draw_sensitivity_items <- function(d, x, wrap) {
                   caption = sprintf("Rule: %s. Dashed line: reference threshold; items ordered by the largest threshold they reach.",
                                     paste(format(x$rule), collapse = " / "))) +
     sensitivity_theme() +
+    (if (!is.null(rn)) ggplot2::facet_grid(cols = ggplot2::vars(.data[[rn]]),
+                                           labeller = ggplot2::label_both)) +
     ggplot2::theme(panel.grid = ggplot2::element_blank(),
                    axis.text.y = ggplot2::element_text(size = 7.5),
                    plot.margin = ggplot2::margin(5.5, 14, 5.5, 5.5))

@@ -155,14 +155,14 @@ as_ratings.data.frame <- function(x, ..., respondent = "respondent",
   if (!is.null(by)) check_string(by, "by", call = call)
   if (!is.null(round)) check_string(round, "round", call = call)
   check_flag(quiet, "quiet", call = call)
-  format <- rlang::arg_match(format, error_call = call)
+  format <- classed_arg(rlang::arg_match(format, error_call = call))
   notes <- character()
 
   gv <- group_vars_of(x)
   if (length(gv) > 0L) {
     if (length(gv) > 1L) {
       abort(c("{.arg x} is grouped by {length(gv)} columns ({.field {gv}}); an analysis groups by one.",
-              "i" = "Combine them into one column, or {.fn ungroup} and give {.arg by}."),
+              "i" = "{.fn ungroup} and give {.arg by} (and {.arg round} for a round column, e.g. {.code round = {encodeString(gv[1], quote = '\"')}}), or combine them into one column."),
             call = call, class = "consensr_error_input")
     }
     if (!is.null(by) && !identical(by, gv)) {
@@ -824,6 +824,8 @@ ratings_long <- function(x, respondent, item, rating, scale, item_data, round,
     rows <- res[[5L]][seq_len(min(res[[6L]], 10))]
     v <- x[[rating]][rows]
     found <- sprintf("%s at row %d", encodeString(level_text(v), quote = "\""), rows)
+    # on the round path, say which round the row belongs to
+    if (!is.null(round)) found <- paste0(found, " (", round_label(round, level_text(x[[round]][rows])), ")")
     if (res[[6L]] > length(rows)) found <- c(found, sprintf("%s more", format(res[[6L]] - length(rows), big.mark = ",")))
     rating_error(found, scale, call)
   }
@@ -1086,7 +1088,11 @@ ratings_wide <- function(x, respondent, respondent_given, items, scale,
                               if (length(person_cols) > 1L) "s" else ""))
   }
   scale <- resolve_scale(scale, as.list(x[cols]), call)
-  enc <- encode_wide(x[cols], scale, function(j, i) sprintf("column %s, row %s", cols[j], i), call)
+  where <- function(j, i) {
+    at <- sprintf("column %s, row %s", cols[j], i)
+    if (is.null(round)) at else paste0(at, " (", round_label(round, level_text(x[[round]][i])), ")")
+  }
+  enc <- encode_wide(x[cols], scale, where, call)
   resp <- data.frame(respondent = ids, stringsAsFactors = FALSE)
   for (col in c(fixed, person_cols)) resp[[col]] <- x[[col]]
   if (is.character(item_data)) {

@@ -92,12 +92,12 @@
 #' @seealso [consensus()], [plot_robustness()], [add_intervals()]
 #' @examples
 #' lv <- c("Fundamental", "Ancillary", "Less Important")
-#' jk <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv)
+#' jk <- consensus_robustness(atmp_ratings, "Fundamental", 0.75, levels = lv)
 #' jk
 #' jk[jk$n_flips > 0, c("item", "prop", "reached", "n_flips", "min_prop", "max_prop")]
 #'
 #' set.seed(1)
-#' bs <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv,
+#' bs <- consensus_robustness(atmp_ratings, "Fundamental", 0.75, levels = lv,
 #'                            method = "bootstrap", B = 200)
 #' bs[, c("item", "prop", "reached", "p_reached", "prop_low", "prop_high")]
 #' @md
@@ -105,14 +105,14 @@
 #'   the analysis is made within each round and the results are stacked
 #'   with a round column (printed round by round).
 #' @export
-consensus_robustness <- function(x, target, threshold = 0.75, opposite = NULL,
-                                 opposite_threshold = NULL, by = NULL,
-                                 strict = FALSE,
+consensus_robustness <- function(x, target, threshold, opposite = NULL,
+                                 opposite_threshold = NULL, strict = FALSE, ...,
                                  method = c("jackknife", "bootstrap"),
                                  B = 2000, conf_level = 0.95, progress = NULL,
-                                 ..., round = NULL, detail = FALSE) {
+                                 detail = FALSE, by = NULL, round = NULL) {
   call <- rlang::current_env()
-  method <- rlang::arg_match(method)
+  require_rule(target, threshold, call = call)
+  method <- classed_arg(rlang::arg_match(method))
   B <- rob_check_whole(B, "B", call = call)
   ci_check_conf_level(conf_level, call = call)
   if (!is.null(progress)) check_flag(progress, "progress", call = call)
@@ -121,8 +121,9 @@ consensus_robustness <- function(x, target, threshold = 0.75, opposite = NULL,
   if (!is.null(r$round)) {
     return(round_apply(r, function(d) {
       consensus_robustness(d, target, threshold, opposite, opposite_threshold,
-                           by, strict, method, B, conf_level, progress,
-                           detail = detail)
+                           strict, method = method, B = B,
+                           conf_level = conf_level, progress = progress,
+                           detail = detail, by = by)
     }))
   }
   if (!has_codes(r)) {

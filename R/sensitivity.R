@@ -1,16 +1,17 @@
 #' How does the consensus list change with the threshold?
 #'
 #' Applies the same rule as [consensus()] at every threshold in `thresholds`
-#' (in one pass in C), and compares each with the `reference` threshold: the
-#' items that enter (reach consensus at that threshold but not at the
-#' reference) and those that leave. For every item it also gives the exact
+#' (in one pass in C), and compares each with the study's own `threshold`:
+#' the items that enter (reach consensus at that threshold but not at the
+#' study's) and those that leave. For every item it also gives the exact
 #' proportion at which its status switches.
 #'
 #' @inheritParams consensus
 #' @param thresholds The thresholds to try, proportions in (0, 1]. Values such
 #'   as `seq(0.5, 1, by = 0.01)` are read as the round fractions they stand
 #'   for (see [consensus()], section Exactness).
-#' @param reference The threshold the study used, compared with every other.
+#' @param threshold The threshold the study fixed in advance (its rule),
+#'   compared with every threshold of the sweep. There is no default.
 #' @param round Optional name of a column of `x` that holds the Delphi round:
 #'   the sweep is made within each round and `summary`, `status` and `items`
 #'   get a round column.
@@ -18,8 +19,11 @@
 #' * `summary`: one row per threshold (sorted, duplicates removed):
 #'   `threshold`, `n_reached` (items reaching consensus, or consensus in for
 #'   two-sided rules), `n_entered`, `n_left`, and list columns `entered` and
-#'   `left` with the item names, compared with the reference;
-#' * `status`: one row per item and threshold with `reached`;
+#'   `left` with the item names, compared with the study's threshold; for
+#'   two-sided rules also `n_out` (items reaching consensus out at that
+#'   threshold: the same threshold applies to the opposite levels);
+#' * `status`: one row per item and threshold with `reached` (and, for
+#'   two-sided rules, `status`: consensus in, consensus out or none);
 #' * `items`: one row per item with `count`, `n`, `prop`,
 #'   `reached_at_reference` and `max_threshold`: the largest threshold at which
 #'   the item reaches consensus (it does so at every threshold up to and
@@ -27,30 +31,33 @@
 #'   consensus at none (for example when the opposite cap of a two-sided rule
 #'   fails, or the item was not rated). `switch_at` gives the same proportion
 #'   as an exact fraction `"k/n"`. With `by`, the smallest over the groups;
-#' * `reference`, `thresholds` and the `rule`.
+#' * `reference` (the study's threshold), `thresholds` and the `rule`.
 #'
 #' `as.data.frame()` returns `summary` with the item lists pasted together.
 #' @examples
-#' s <- threshold_sensitivity(atmp_published, thresholds = c(0.7, 0.75, 0.8),
-#'                            target = "Fundamental", reference = 0.75)
+#' s <- threshold_sensitivity(atmp_published, "Fundamental", threshold = 0.75,
+#'                            thresholds = c(0.7, 0.75, 0.8))
 #' s
 #' s$items[order(-s$items$max_threshold), c("item", "switch_at", "max_threshold")]
 #'
 #' # a dense sweep
-#' dense <- threshold_sensitivity(atmp_ratings, seq(0.5, 1, by = 0.01), "Fundamental")
+#' dense <- threshold_sensitivity(atmp_ratings, "Fundamental", 0.75,
+#'                                thresholds = seq(0.5, 1, by = 0.01))
 #' head(as.data.frame(dense))
 #' @export
-threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
-                                  target, reference = 0.75, opposite = NULL,
-                                  opposite_threshold = NULL, by = NULL,
-                                  strict = FALSE, ..., round = NULL) {
+threshold_sensitivity <- function(x, target, threshold, opposite = NULL,
+                                  opposite_threshold = NULL, strict = FALSE, ...,
+                                  thresholds = seq(0.5, 1, by = 0.05),
+                                  by = NULL, round = NULL) {
   call <- rlang::current_env()
+  require_rule(target, threshold, call = call)
+  reference <- threshold
   r <- as_ratings(x, ..., by = by, round = round)
   by <- analysis_by(r, by)
   if (!is.null(r$round)) {
     sp <- split_rounds(r)
     res <- lapply(sp$parts, threshold_sensitivity, thresholds = thresholds,
-                  target = target, reference = reference, opposite = opposite,
+                  target = target, threshold = threshold, opposite = opposite,
                   opposite_threshold = opposite_threshold, by = by,
                   strict = strict)
     out <- res[[1L]]
@@ -62,7 +69,7 @@ threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
     out$round <- sp$name
     return(out)
   }
-  as_fraction(reference, "reference", call = call)
+  as_fraction(threshold, "threshold", call = call)
   rule <- new_rule(r$levels, target, reference, opposite, opposite_threshold,
                    strict, by, call)
   fr <- as_fraction(thresholds, "thresholds", call = call, scalar = FALSE)
@@ -80,7 +87,10 @@ threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
   G <- length(tab$groups)
   st <- .Call(ffi_sweep, k$target, k$opposite, k$n, G,
               as.vector(cbind(fr, rule$frac)), rule$opposite_frac, strict)
-  reached <- matrix(decode_status(st, rule)$reached, nrow(st))
+  decoded <- decode_status(st, rule)
+  reached <- matrix(decoded$reached, nrow(st))
+  # two-sided rules: consensus out kept apart from no consensus
+  status_all <- matrix(as.character(decoded$status), nrow(st))[, seq_len(ncol(fr)), drop = FALSE]
   n_t <- ncol(fr)
   ref <- reached[, n_t + 1L]
   reached <- reached[, seq_len(n_t), drop = FALSE]
@@ -92,6 +102,9 @@ threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
   hit <- matrix(reached %in% TRUE, nrow(reached))
   summary <- data.frame(threshold = thr, n_reached = as.integer(colSums(hit)),
                         n_entered = lengths(entered), n_left = lengths(left))
+  if (!is.null(rule$opposite)) {
+    summary$n_out <- as.integer(colSums(matrix(status_all %in% "consensus out", nrow(status_all))))
+  }
   summary$entered <- entered
   summary$left <- left
 
@@ -99,6 +112,9 @@ threshold_sensitivity <- function(x, thresholds = seq(0.5, 1, by = 0.05),
   status <- r$items[rep(seq_len(m), n_t), , drop = FALSE]
   status$threshold <- rep(thr, each = m)
   status$reached <- as.vector(reached)
+  if (!is.null(rule$opposite)) {
+    status$status <- factor(as.vector(status_all), levels = status_labels(rule))
+  }
   rownames(status) <- NULL
 
   structure(
@@ -173,15 +189,14 @@ format.consensr_sensitivity <- function(x, ...) {
                   paste(format(x$rule), collapse = " / "), nrow(s),
                   if (nrow(s) == 1L) "" else "s",
                   format_pct(min(s$threshold)), format_pct(max(s$threshold)), ref)
-  rows <- sprintf("%7s  %3d reached%s%s", format_pct(s$threshold), s$n_reached,
+  rows <- sprintf("%7s  %3d reached%s%s%s", format_pct(s$threshold), s$n_reached,
+                  if (is.null(s$n_out)) "" else sprintf(" in, %d out", s$n_out),
                   ifelse(s$n_entered > 0L,
                          paste0("; +", vapply(s$entered, paste, character(1), collapse = ", ")), ""),
                   ifelse(s$n_left > 0L,
                          paste0("; -", vapply(s$left, paste, character(1), collapse = ", ")), ""))
   c(head, rows)
 }
-
-format_pct <- function(p) paste0(trimws(formatC(100 * p, format = "fg", digits = 4)), "%")
 
 #' @export
 print.consensr_sensitivity <- function(x, ...) {

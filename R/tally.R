@@ -54,7 +54,7 @@ tally_ratings <- function(x, ..., by = NULL, round = NULL) {
 ratings_table <- function(r, grouped) {
   K <- length(r$levels)
   m <- nrow(r$items)
-  if (grouped && is.null(r$by)) stop("internal: grouped table without `by`")
+  if (grouped && is.null(r$by)) abort("internal: grouped table without `by`.", class = "consensr_error_internal")
   if (has_codes(r)) {
     if (grouped) {
       G <- nlevels(r$group)
@@ -153,11 +153,4 @@ print.consensr_tally <- function(x, ...) {
                 sprintf(", %d rounds", length(unique(x[[attr(x, "round")]])))))
   print(as.data.frame(unclass_df(x)), ...)
   invisible(x)
-}
-
-# A result as a plain data frame: names and row names only.
-unclass_df <- function(x) {
-  attributes(x) <- attributes(x)[c("names", "row.names")]
-  class(x) <- "data.frame"
-  x
 }

@@ -10,7 +10,8 @@ result_needs <- list(
   consensr_agreement = c("method", "metric", "estimate", "se", "conf_low",
                          "conf_high", "interval", "items_used", "raters",
                          "variant", "note"),
-  consensr_robustness = c("item", "reached")
+  consensr_robustness = c("item", "reached"),
+  consensr_group_comparison = c("item", "p_value", "p_adjusted")
 )
 
 result_after <- function(x, out, cls, n_args) {
@@ -40,4 +41,15 @@ result_after <- function(x, out, cls, n_args) {
 `[.consensr_agreement` <- function(x, ...) result_after(x, NextMethod(), "consensr_agreement", nargs())
 #' @export
 `[.consensr_robustness` <- function(x, ...) result_after(x, NextMethod(), "consensr_robustness", nargs())
+#' @export
+`[.consensr_group_comparison` <- function(x, ...) {
+  result_after(x, NextMethod(), "consensr_group_comparison", nargs())
+}
 
+
+# A result as a plain data frame: names and row names only.
+unclass_df <- function(x) {
+  attributes(x) <- attributes(x)[c("names", "row.names")]
+  class(x) <- "data.frame"
+  x
+}

@@ -94,13 +94,7 @@ SEXP ffi_agreement(SEXP counts, SEXP n_level, SEXP raters, SEXP listwise,
   SET_VECTOR_ELT(dn, 1, rep_names);
   Rf_setAttrib(reps, R_DimNamesSymbol, dn);
 
-  SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
-  SET_VECTOR_ELT(out, 0, est);
-  SET_VECTOR_ELT(out, 1, reps);
-  SEXP nms = PROTECT(Rf_allocVector(STRSXP, 2));
-  SET_STRING_ELT(nms, 0, Rf_mkChar("estimate"));
-  SET_STRING_ELT(nms, 1, Rf_mkChar("replicates"));
-  Rf_setAttrib(out, R_NamesSymbol, nms);
-  UNPROTECT(7);
+  SEXP out = named_pair("estimate", est, "replicates", reps);
+  UNPROTECT(5);
   return out;
 }

@@ -38,3 +38,16 @@ kern_frac check_fraction(SEXP x, const char *what) {
   kern_frac f = {(int64_t)v[0], (int64_t)v[1]};
   return f;
 }
+
+/* list(n1 = v1, n2 = v2); v1 and v2 must be protected by the caller. */
+SEXP named_pair(const char *n1, SEXP v1, const char *n2, SEXP v2) {
+  SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
+  SET_VECTOR_ELT(out, 0, v1);
+  SET_VECTOR_ELT(out, 1, v2);
+  SEXP nms = PROTECT(Rf_allocVector(STRSXP, 2));
+  SET_STRING_ELT(nms, 0, Rf_mkChar(n1));
+  SET_STRING_ELT(nms, 1, Rf_mkChar(n2));
+  Rf_setAttrib(out, R_NamesSymbol, nms);
+  UNPROTECT(2);
+  return out;
+}

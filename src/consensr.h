@@ -32,10 +32,26 @@ SEXP ffi_read_long(SEXP row, SEXP n_row, SEXP col, SEXP n_col, SEXP rating,
 SEXP ffi_key(SEXP x);
 SEXP ffi_encode(SEXP x, SEXP map, SEXP lv_num, SEXP lv_chr);
 
+/* content validity (validity.c) */
+SEXP ffi_binom_critical(SEXP n, SEXP alpha);
+SEXP ffi_kappa_cmp(SEXP n, SEXP a, SEXP cut);
+SEXP ffi_aiken_tail(SEXP n, SEXP s, SEXP k);
+
+/* ordinal consensus (ordinal.c) */
+SEXP ffi_ordinal_consensus(SEXP counts);
+
+/* Gwet's variance of Krippendorff's alpha (alpha_variance.c) */
+SEXP ffi_alpha_se(SEXP counts, SEXP weights);
+
 /* argument checks shared by the wrappers (checks.c) */
 int check_scalar_int(SEXP x, const char *what, int min);
 int check_flag(SEXP x, const char *what);
 void check_int_vector(SEXP x, const char *what);
 kern_frac check_fraction(SEXP x, const char *what);
+SEXP named_pair(const char *n1, SEXP v1, const char *n2, SEXP v2);
+
+/* checks of the rule's counts, shared by rule.c and sensitivity.c */
+R_xlen_t check_counts(SEXP k_target, SEXP k_opp, SEXP n, int G);
+kern_frac opposite_fraction(SEXP k_opp, SEXP opposite_threshold);
 
 #endif

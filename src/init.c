@@ -17,6 +17,11 @@ static const R_CallMethodDef call_methods[] = {
     {"ffi_read_long", (DL_FUNC)&ffi_read_long, 9},
     {"ffi_key", (DL_FUNC)&ffi_key, 1},
     {"ffi_encode", (DL_FUNC)&ffi_encode, 4},
+    {"ffi_binom_critical", (DL_FUNC)&ffi_binom_critical, 2},
+    {"ffi_kappa_cmp", (DL_FUNC)&ffi_kappa_cmp, 3},
+    {"ffi_aiken_tail", (DL_FUNC)&ffi_aiken_tail, 3},
+    {"ffi_ordinal_consensus", (DL_FUNC)&ffi_ordinal_consensus, 1},
+    {"ffi_alpha_se", (DL_FUNC)&ffi_alpha_se, 2},
     {NULL, NULL, 0}};
 
 void attribute_visible R_init_consensr(DllInfo *dll) {

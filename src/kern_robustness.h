@@ -4,7 +4,7 @@
 #ifndef CONSENSR_KERN_ROBUSTNESS_H
 #define CONSENSR_KERN_ROBUSTNESS_H
 
-#include "kernels.h"
+#include "kern_rule.h"
 
 /* A rating's class under a rule: what it adds to an item's counts. */
 enum {

@@ -1,5 +1,5 @@
 #include <string.h>
-#include "kernels.h"
+#include "kern_tally.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

@@ -155,14 +155,8 @@ SEXP ffi_bootstrap(SEXP cls, SEXP n_resp, SEXP group, SEXP n_group,
   }
   PutRNGstate();
 
-  SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
-  SET_VECTOR_ELT(out, 0, prop);
-  SET_VECTOR_ELT(out, 1, status);
-  SEXP nms = PROTECT(Rf_allocVector(STRSXP, 2));
-  SET_STRING_ELT(nms, 0, Rf_mkChar("prop"));
-  SET_STRING_ELT(nms, 1, Rf_mkChar("status"));
-  Rf_setAttrib(out, R_NamesSymbol, nms);
-  UNPROTECT(10);
+  SEXP out = named_pair("prop", prop, "status", status);
+  UNPROTECT(8);
   return out;
 }
 

@@ -26,9 +26,11 @@ csv(table_ratings(atmp_published, target = "Fundamental", threshold = 0.75,
 csv(table_open_text(atmp_soft_skills, mentions = atmp_soft_skill_mentions),
     "table3-soft-skills.csv")
 csv(res, "consensus-75.csv")
-sens <- threshold_sensitivity(atmp_published, c(0.7, 0.75, 0.8), "Fundamental")
+sens <- threshold_sensitivity(atmp_published, "Fundamental", threshold = 0.75,
+          thresholds = c(0.7, 0.75, 0.8))
 csv(sens, "sensitivity-70-75-80.csv")
-dense <- threshold_sensitivity(atmp_published, seq(0.5, 1, by = 0.01), "Fundamental")
+dense <- threshold_sensitivity(atmp_published, "Fundamental", threshold = 0.75,
+           thresholds = seq(0.5, 1, by = 0.01))
 csv(dense$items, "sensitivity-switch-points.csv")
 csv(check_reported(atmp_published)$rows, "check-reported.csv")
 

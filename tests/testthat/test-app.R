@@ -149,6 +149,12 @@ test_that("the server: threshold, rules, groups, panellists, sources, uploads", 
     expect_identical(target(), c("7", "8", "9"))
     session$setInputs(rule = "rand")
     expect_identical(n_reached(), sum(rand()$classification == "appropriate"))
+    # median and IQR, checked against quantile() on the codes (1-9 = codes)
+    session$setInputs(rule = "median", median_min = 7, iqr_max = 2)
+    codes <- ratings()$codes
+    q <- apply(codes, 2, stats::quantile, probs = c(0.25, 0.5, 0.75), na.rm = TRUE, type = 7)
+    expect_identical(n_reached(), sum(q[2, ] >= 7 & q[3, ] - q[1, ] <= 2))
+    expect_match(output$rule_text, "median >= 7 and IQR <= 2")
     session$setInputs(rule = "one")
     # an upload
     path <- write_long_csv(tempfile(fileext = ".csv"))

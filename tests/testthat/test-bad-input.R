@@ -76,25 +76,34 @@ bad_input_cases <- function() {
     list("consensus", "threshold above 100", function(d) consensus(d$counts, "yes", threshold = 150), "`threshold` must be in \\(0, 1\\]"),
     list("consensus", "threshold as text", function(d) consensus(d$counts, "yes", threshold = "0.75"), "`threshold` must be a single number"),
     list("consensus", "two thresholds", function(d) consensus(d$counts, "yes", threshold = c(0.5, 0.75)), "`threshold` must be a single number"),
-    list("consensus", "unknown target level", function(d) consensus(d$counts, "maybe"), "`target` must name levels.*\"maybe\""),
-    list("consensus", "target NULL", function(d) consensus(d$counts, NULL), "`target` must name one or more levels"),
+    list("consensus", "unknown target level", function(d) consensus(d$counts, "maybe", threshold = 0.75), "`target` must name levels.*\"maybe\""),
+    list("consensus", "target NULL", function(d) consensus(d$counts, NULL, threshold = 0.75), "`target` must name one or more levels"),
     list("consensus", "target missing", function(d) consensus(d$counts), "target"),
-    list("consensus", "target and opposite overlap", function(d) consensus(d$counts, "yes", opposite = "yes", opposite_threshold = 0.1), "`target` and `opposite` can't share levels"),
-    list("consensus", "opposite without its threshold", function(d) consensus(d$counts, "yes", opposite = "no"), "`opposite` needs `opposite_threshold`"),
-    list("consensus", "opposite threshold without opposite", function(d) consensus(d$counts, "yes", opposite_threshold = 0.1), "`opposite_threshold` needs `opposite`"),
+    list("consensus", "target and opposite overlap", function(d) consensus(d$counts, "yes", threshold = 0.75, opposite = "yes", opposite_threshold = 0.1), "`target` and `opposite` can't share levels"),
+    list("consensus", "opposite without its threshold", function(d) consensus(d$counts, "yes", threshold = 0.75, opposite = "no"), "`opposite` needs `opposite_threshold`"),
+    list("consensus", "opposite threshold without opposite", function(d) consensus(d$counts, "yes", threshold = 0.75, opposite_threshold = 0.1), "`opposite_threshold` needs `opposite`"),
     list("consensus", "cap above the threshold", function(d) consensus(d$counts, "yes", threshold = 0.5, opposite = "no", opposite_threshold = 0.6), "`threshold` must be at least `opposite_threshold`"),
-    list("consensus", "opposite threshold as a percentage", function(d) consensus(d$counts, "yes", opposite = "no", opposite_threshold = 15), "`opposite_threshold` must be a proportion"),
-    list("consensus", "strict NA", function(d) consensus(d$counts, "yes", strict = NA), "`strict` must be `TRUE` or `FALSE`"),
-    list("consensus", "strict as text", function(d) consensus(d$counts, "yes", strict = "yes"), "`strict` must be `TRUE` or `FALSE`"),
-    list("consensus", "by differs from the ratings' grouping", function(d) consensus(as_ratings(d$long, levels = d$lv, by = "grp"), "yes", by = "other"), "`by` must name a column.*other is not one"),
+    list("consensus", "opposite threshold as a percentage", function(d) consensus(d$counts, "yes", threshold = 0.75, opposite = "no", opposite_threshold = 15), "`opposite_threshold` must be a proportion"),
+    list("consensus", "strict NA", function(d) consensus(d$counts, "yes", threshold = 0.75, strict = NA), "`strict` must be `TRUE` or `FALSE`"),
+    list("consensus", "strict as text", function(d) consensus(d$counts, "yes", threshold = 0.75, strict = "yes"), "`strict` must be `TRUE` or `FALSE`"),
+    list("consensus", "by differs from the ratings' grouping", function(d) consensus(as_ratings(d$long, levels = d$lv, by = "grp"), "yes", threshold = 0.75,
+                                                                             by = "other"), "`by` must name a column.*other is not one"),
     # threshold_sensitivity()
-    list("threshold_sensitivity", "thresholds as percentages", function(d) threshold_sensitivity(d$counts, c(50, 75), "yes"), "`thresholds` must be a proportion.*percentage"),
-    list("threshold_sensitivity", "NA among thresholds", function(d) threshold_sensitivity(d$counts, c(0.5, NA), "yes"), "`thresholds` must be a finite number.*NA"),
-    list("threshold_sensitivity", "infinite threshold", function(d) threshold_sensitivity(d$counts, c(0.5, Inf), "yes"), "`thresholds` must be a finite number.*Inf"),
-    list("threshold_sensitivity", "no thresholds", function(d) threshold_sensitivity(d$counts, numeric(), "yes"), "`thresholds` must be numbers in \\(0, 1\\]"),
-    list("threshold_sensitivity", "reference above 1", function(d) threshold_sensitivity(d$counts, c(0.5, 0.7), "yes", reference = 2), "`reference` must be a proportion"),
-    list("threshold_sensitivity", "reference NA", function(d) threshold_sensitivity(d$counts, c(0.5, 0.7), "yes", reference = NA), "`reference` must be a single number"),
-    list("threshold_sensitivity", "thresholds below the cap", function(d) threshold_sensitivity(d$counts, c(0.1, 0.7), "yes", opposite = "no", opposite_threshold = 0.2), "`thresholds` must be at least `opposite_threshold`"),
+    list("threshold_sensitivity", "thresholds as percentages", function(d) threshold_sensitivity(d$counts, "yes", threshold = 0.75, thresholds = c(50,
+                                                                             75)), "`thresholds` must be a proportion.*percentage"),
+    list("threshold_sensitivity", "NA among thresholds", function(d) threshold_sensitivity(d$counts, "yes", threshold = 0.75, thresholds = c(0.5,
+                                                                       NA)), "`thresholds` must be a finite number.*NA"),
+    list("threshold_sensitivity", "infinite threshold", function(d) threshold_sensitivity(d$counts, "yes", threshold = 0.75, thresholds = c(0.5,
+                                                                      Inf)), "`thresholds` must be a finite number.*Inf"),
+    list("threshold_sensitivity", "no thresholds", function(d) threshold_sensitivity(d$counts, "yes", threshold = 0.75, thresholds = numeric()), "`thresholds` must be numbers in \\(0, 1\\]"),
+    list("threshold_sensitivity", "threshold above 1", function(d) {
+      threshold_sensitivity(d$counts, "yes", threshold = 2, thresholds = c(0.5, 0.7))
+    }, "`threshold` must be a proportion"),
+    list("threshold_sensitivity", "threshold NA", function(d) {
+      threshold_sensitivity(d$counts, "yes", threshold = NA, thresholds = c(0.5, 0.7))
+    }, "`threshold` must be a single number"),
+    list("threshold_sensitivity", "thresholds below the cap", function(d) threshold_sensitivity(d$counts, "yes", threshold = 0.75, thresholds = c(0.1,
+                                                                            0.7), opposite = "no", opposite_threshold = 0.2), "`thresholds` must be at least `opposite_threshold`"),
     # check_reported()
     list("check_reported", "negative count", function(d) check_reported(-1, 10, "10%"), "`count` must be whole numbers >= 0"),
     list("check_reported", "negative decimals", function(d) check_reported(1, 10, "10%", decimals = -1), "`decimals` must be whole numbers between 0 and 15"),
@@ -104,12 +113,17 @@ bad_input_cases <- function() {
   ns <- asNamespace("consensr")
   if (exists("consensus_robustness", ns)) {
     rows <- c(rows, list(
-      list("consensus_robustness", "counts can't be resampled", function(d) consensus_robustness(d$counts, "yes"), "`x` must hold the ratings of each respondent"),
-      list("consensus_robustness", "B = 0", function(d) consensus_robustness(d$long, "yes", levels = d$lv, method = "bootstrap", B = 0), "`B` must be a whole number >= 1"),
-      list("consensus_robustness", "fractional B", function(d) consensus_robustness(d$long, "yes", levels = d$lv, method = "bootstrap", B = 1.5), "`B` must be a whole number"),
-      list("consensus_robustness", "B beyond integer range", function(d) consensus_robustness(d$long, "yes", levels = d$lv, method = "bootstrap", B = 2^31), "`B` must be a whole number"),
-      list("consensus_robustness", "conf_level as a percentage", function(d) consensus_robustness(d$long, "yes", levels = d$lv, method = "bootstrap", conf_level = 95), "`conf_level` must be a single number in \\(0, 1\\)"),
-      list("consensus_robustness", "unknown method", function(d) consensus_robustness(d$long, "yes", levels = d$lv, method = "boot"), "`method` must be one of")
+      list("consensus_robustness", "counts can't be resampled", function(d) consensus_robustness(d$counts, "yes", threshold = 0.75), "`x` must hold the ratings of each respondent"),
+      list("consensus_robustness", "B = 0", function(d) consensus_robustness(d$long, "yes", threshold = 0.75, method = "bootstrap",
+                                                          B = 0, levels = d$lv), "`B` must be a whole number >= 1"),
+      list("consensus_robustness", "fractional B", function(d) consensus_robustness(d$long, "yes", threshold = 0.75, method = "bootstrap",
+                                                                 B = 1.5, levels = d$lv), "`B` must be a whole number"),
+      list("consensus_robustness", "B beyond integer range", function(d) consensus_robustness(d$long, "yes", threshold = 0.75, method = "bootstrap",
+                                                                           B = 2^31, levels = d$lv), "`B` must be a whole number"),
+      list("consensus_robustness", "conf_level as a percentage", function(d) consensus_robustness(d$long, "yes", threshold = 0.75, method = "bootstrap",
+                                                                               conf_level = 95, levels = d$lv), "`conf_level` must be a single number in \\(0, 1\\)"),
+      list("consensus_robustness", "unknown method", function(d) consensus_robustness(d$long, "yes", threshold = 0.75, method = "boot",
+                                                                   levels = d$lv), "`method` must be one of")
     ))
   }
   if (exists("agreement", ns)) {
@@ -128,7 +142,7 @@ bad_input_cases <- function() {
   }
   if (exists("consensus_groups", ns)) {
     rows <- c(rows, list(
-      list("consensus_groups", "result without by", function(d) consensus_groups(consensus(d$counts, "yes")), "`x` was computed without `by`"),
+      list("consensus_groups", "result without by", function(d) consensus_groups(consensus(d$counts, "yes", threshold = 0.75)), "`x` was computed without `by`"),
       list("consensus_groups", "not a consensus result", function(d) consensus_groups(1), "`x` must be a `consensus\\(\\)` result")
     ))
   }
@@ -163,6 +177,21 @@ test_that("user errors come from the function the user called, as cli errors", {
   e <- tryCatch(consensus(d$counts, "yes", threshold = 75), error = identity)
   expect_s3_class(e, "rlang_error")
   expect_identical(deparse(conditionCall(e)[[1L]]), "consensus")
-  e <- tryCatch(threshold_sensitivity(d$counts, c(50, 75), "yes"), error = identity)
+  e <- tryCatch(threshold_sensitivity(d$counts, "yes", threshold = 0.75, thresholds = c(50,
+                  75)), error = identity)
   expect_identical(deparse(conditionCall(e)[[1L]]), "threshold_sensitivity")
+})
+
+test_that("every bad input's error is classed and reads as recorded", {
+  d <- bad_input_data()
+  cases <- bad_input_cases()
+  for (i in seq_len(nrow(cases))) {
+    e <- tryCatch(cases$expr[[i]](d), error = identity)
+    expect_s3_class(e, "consensr_error")
+    label <- sprintf("%s(): %s", cases$fun[i], cases$case[i])
+    expect_snapshot(error = TRUE, cnd_class = TRUE, {
+      cat(label, "\n")
+      cases$expr[[i]](d)
+    })
+  }
 })

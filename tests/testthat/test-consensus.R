@@ -73,7 +73,7 @@ test_that("the reference study: 16 of 33 competencies at 75%", {
   expect_output(print(res), "^16 of 33 items reached consensus \\(>= 75% Fundamental\\)")
   expect_identical(levels(res$area), levels(atmp_published$area))
   # the reconstruction gives exactly the same result
-  from_ratings <- consensus(atmp_ratings, "Fundamental")
+  from_ratings <- consensus(atmp_ratings, "Fundamental", threshold = 0.75)
   cols <- c("item", "area", "count", "n", "prop", "status", "reached")
   expect_identical(as.data.frame(from_ratings)[cols], as.data.frame(res)[cols])
   s <- summary(res)
@@ -123,7 +123,7 @@ test_that("within-group rules need every group", {
   expect_identical(g$reached, c(TRUE, TRUE, TRUE, FALSE))
   expect_identical(g$n, c(3L, 3L, 3L, 1L))
   expect_output(print(res), "within every grp group")
-  expect_error(consensus_groups(consensus(long, "y", levels = c("n", "y"))), "without")
+  expect_error(consensus_groups(consensus(long, "y", threshold = 0.75, levels = c("n", "y"))), "without")
   # an unrated group makes an otherwise reached item undecided
   long2 <- long[!(long$item == "b" & long$grp == "y"), ]
   long2$rating[long2$item == "b"] <- "y"
@@ -134,7 +134,7 @@ test_that("within-group rules need every group", {
 
 test_that("an item nobody rated is NA, never an error", {
   long <- data.frame(respondent = 1:2, item = c("a", "b"), rating = c("y", NA))
-  res <- consensus(long, "y", levels = c("y", "n"))
+  res <- consensus(long, "y", threshold = 0.75, levels = c("y", "n"))
   expect_identical(res$n, c(1L, 0L))
   expect_identical(res$prop, c(1, NA))
   expect_identical(res$reached, c(TRUE, NA))
@@ -144,19 +144,19 @@ test_that("an item nobody rated is NA, never an error", {
 
 test_that("bad rules get errors naming the argument", {
   x <- atmp_published
-  expect_error(consensus(x, "Essential"), "Unknown.*Essential")
-  expect_error(consensus(x, character()), "target")
-  expect_error(consensus(x, "Fundamental", opposite = "Fundamental",
-                         opposite_threshold = 0.1), "share levels")
-  expect_error(consensus(x, "Fundamental", opposite_threshold = 0.1),
+  expect_error(consensus(x, "Essential", threshold = 0.75), "Unknown.*Essential")
+  expect_error(consensus(x, character(), threshold = 0.75), "target")
+  expect_error(consensus(x, "Fundamental", threshold = 0.75, opposite = "Fundamental",
+                 opposite_threshold = 0.1), "share levels")
+  expect_error(consensus(x, "Fundamental", threshold = 0.75, opposite_threshold = 0.1),
                "`opposite_threshold` needs `opposite`")
-  expect_error(consensus(x, "Fundamental", opposite = "Less Important"),
+  expect_error(consensus(x, "Fundamental", threshold = 0.75, opposite = "Less Important"),
                "`opposite` needs `opposite_threshold`")
   expect_error(consensus(x, "Fundamental", threshold = 0.1, opposite = "Less Important",
                          opposite_threshold = 0.2), "at least `opposite_threshold`")
-  expect_error(consensus(x, "Fundamental", opposite = "Less Important",
-                         opposite_threshold = 15), "not a percentage")
-  expect_error(consensus(x, "Fundamental", strict = NA), "`strict`")
+  expect_error(consensus(x, "Fundamental", threshold = 0.75, opposite = "Less Important",
+                 opposite_threshold = 15), "not a percentage")
+  expect_error(consensus(x, "Fundamental", threshold = 0.75, strict = NA), "`strict`")
   expect_error(consensus(x, "Fundamental", threshold = 75), "Did you mean")
 })
 

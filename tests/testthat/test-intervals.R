@@ -68,7 +68,7 @@ test_that("intervals are exact at the edges", {
 })
 
 test_that("add_intervals() adds limits to consensus() results and tallies", {
-  res <- consensus(atmp_published, "Fundamental")
+  res <- consensus(atmp_published, "Fundamental", threshold = 0.75)
   out <- add_intervals(res)
   expect_s3_class(out, "consensr_consensus")
   expect_identical(attr(out, "rule"), attr(res, "rule"))
@@ -84,7 +84,7 @@ test_that("add_intervals() adds limits to consensus() results and tallies", {
 
   panel <- merge(atmp_ratings, atmp_participants, by = "respondent")
   lv <- c("Fundamental", "Ancillary", "Less Important")
-  grouped <- add_intervals(consensus(panel, "Fundamental", by = "setting", levels = lv))
+  grouped <- add_intervals(consensus(panel, "Fundamental", threshold = 0.75, by = "setting", levels = lv))
   g <- attr(grouped, "groups")
   expect_identical(g$conf_low, proportion_ci(g$count, g$n)$conf_low)
 

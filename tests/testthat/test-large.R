@@ -29,7 +29,7 @@ test_that("counts up to 2^31 - 1 are handled exactly, not wrapped or lost", {
   expect_identical(consensus(g, "yes", threshold = 1)$n, big)
   expect_identical(tally_ratings(g)$n, big)
   expect_identical(consensus(g, "yes", threshold = 1, by = "g")$groups_reached, 2L)
-  s <- threshold_sensitivity(g, c(0.5, 1), "yes")
+  s <- threshold_sensitivity(g, "yes", threshold = 0.75, thresholds = c(0.5, 1))
   expect_identical(s$items$n, big)
   expect_identical(s$items$switch_at, "2147483647/2147483647")
 })
@@ -40,7 +40,7 @@ test_that("counts adding up beyond 2^31 - 1 are refused, over levels or over gro
                             count = c(big, 1, 3))
   expect_error(as_ratings(over_levels), "`count`s of an item can't add up to more than 2147483647.*Q")
   expect_error(tally_ratings(over_levels), "can't add up to more than 2147483647")
-  expect_error(consensus(over_levels, "yes"), "can't add up to more than 2147483647")
+  expect_error(consensus(over_levels, "yes", threshold = 0.75), "can't add up to more than 2147483647")
   over_groups <- data.frame(item = "Q", level = "yes", g = c("a", "b"), count = c(big, 1))
   expect_error(as_ratings(over_groups, by = "g"), "can't add up to more than 2147483647")
   # stated denominators that add up beyond the range over groups
@@ -101,7 +101,7 @@ test_that("a rating matrix of more than 2^31 cells is tallied exactly (CONSENSR_
   expect_identical(sum(as.numeric(tab$n)), cells - 1)
   res <- consensus(r, "1", threshold = 1)
   expect_identical(sum(!res$reached), length(unique(col_of[-3])))
-  s <- threshold_sensitivity(r, c(0.9, 1), "1")
+  s <- threshold_sensitivity(r, "1", threshold = 0.75, thresholds = c(0.9, 1))
   expect_identical(s$summary$n_reached, c(m, m - length(unique(col_of[-3]))))
   message(sprintf("large test: %.3g cells in %.0f s", cells,
                   proc.time()[["elapsed"]] - t0))

@@ -172,8 +172,8 @@ test_that("removing a row gives the same panels as setting it to missing", {
 
 test_that("jackknife edge cases: one respondent, an emptied group, all missing", {
   one <- data.frame(id = "A", Q1 = 3, Q2 = NA, Q3 = 1)
-  jk <- consensus_robustness(one, target = 3, respondent = "id", levels = 1:3,
-                             detail = TRUE)
+  jk <- consensus_robustness(one, 3, threshold = 0.75, respondent = "id", levels = 1:3,
+          detail = TRUE)
   expect_identical(jk$reached, c(TRUE, NA, FALSE))
   # removing the only rater leaves the item undecided: a flip
   expect_identical(jk$n_flips, c(1L, 0L, 1L))
@@ -287,8 +287,8 @@ test_that("chunk sizes cover B", {
 test_that("bootstrap edge cases: one respondent, all-missing items", {
   one <- data.frame(id = "A", Q1 = 3, Q2 = NA, Q3 = 1)
   set.seed(1)
-  bs <- consensus_robustness(one, 3, respondent = "id", levels = 1:3,
-                             method = "bootstrap", B = 5, progress = FALSE)
+  bs <- consensus_robustness(one, 3, threshold = 0.75, method = "bootstrap", B = 5,
+          progress = FALSE, respondent = "id", levels = 1:3)
   expect_identical(bs$p_reached, c(1, 0, 0))
   expect_identical(bs$p_undecided, c(0, 1, 0))
   expect_identical(bs$mean_prop, c(1, NA, 0))
@@ -299,20 +299,21 @@ test_that("bootstrap edge cases: one respondent, all-missing items", {
 test_that("the ATMP reconstruction: observed columns equal consensus()", {
   lv <- c("Fundamental", "Ancillary", "Less Important")
   set.seed(3)
-  bs <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv,
-                             method = "bootstrap", B = 30, progress = FALSE)
-  obs <- consensus(atmp_ratings, "Fundamental", levels = lv)
+  bs <- consensus_robustness(atmp_ratings, "Fundamental", threshold = 0.75, method = "bootstrap",
+          B = 30, progress = FALSE, levels = lv)
+  obs <- consensus(atmp_ratings, "Fundamental", threshold = 0.75, levels = lv)
   expect_identical(rob_plain_df(bs)[names(obs)], rob_plain_df(obs))
   expect_s3_class(bs, "consensr_robustness")
   expect_identical(attr(bs, "B"), 30L)
   expect_identical(dim(attr(bs, "bootstrap")), c(33L, 30L))
   out <- capture.output(print(bs))
   expect_match(out[1], "^Bootstrap \\(B = 30\\): [0-9]+ of [0-9]+ items reaching consensus do so in >= 90% of resampled panels")
-  jk <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv)
+  jk <- consensus_robustness(atmp_ratings, "Fundamental", threshold = 0.75, levels = lv)
   out <- capture.output(print(jk))
   expect_match(out[1], "^Jackknife \\(25 leave-one-out panels\\)")
   expect_null(attr(jk, "jackknife"))
-  jk_detail <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv, detail = TRUE)
+  jk_detail <- consensus_robustness(atmp_ratings, "Fundamental", threshold = 0.75, levels = lv,
+                 detail = TRUE)
   expect_identical(nrow(attr(jk_detail, "jackknife")), 25L * 33L)
   expect_identical(jk_detail$flippers, jk$flippers)
   expect_identical(jk_detail$min_prop, jk$min_prop)
@@ -324,7 +325,7 @@ test_that("bad input gives errors naming the argument", {
   df <- data.frame(id = 1:4, grp = c("a", NA, "b", "b"), Q1 = c(1, 2, 3, 3))
   ok <- df[, c("id", "Q1")]
   run <- function(..., progress = FALSE) {
-    consensus_robustness(ok, 3, respondent = "id", levels = 1:3,
+    consensus_robustness(ok, 3, 0.75, respondent = "id", levels = 1:3,
                          method = "bootstrap", progress = progress, ...)
   }
   expect_error(run(B = 0), "`B`")
@@ -338,16 +339,16 @@ test_that("bad input gives errors naming the argument", {
   expect_error(run(conf_level = 1), "`conf_level`")
   expect_error(run(conf_level = 95), "`conf_level`")
   expect_error(run(progress = "yes"), "`progress`")
-  expect_error(consensus_robustness(ok, 3, respondent = "id", levels = 1:3,
-                                    method = "boot"), "`method`")
-  expect_error(consensus_robustness(df, 3, respondent = "id", by = "grp",
-                                    levels = 1:3), "`by`")
+  expect_error(consensus_robustness(ok, 3, threshold = 0.75, method = "boot", respondent = "id",
+                 levels = 1:3), "`method`")
+  expect_error(consensus_robustness(df, 3, threshold = 0.75, by = "grp", respondent = "id",
+                 levels = 1:3), "`by`")
   counts <- data.frame(item = "Q", level = c("yes", "no"), count = c(18, 6))
-  expect_error(consensus_robustness(counts, "yes"), "respondent-level")
-  expect_error(consensus_robustness(consensus_robustness_tally(), "yes"),
+  expect_error(consensus_robustness(counts, "yes", threshold = 0.75), "respondent-level")
+  expect_error(consensus_robustness(consensus_robustness_tally(), "yes", threshold = 0.75),
                "respondent-level")
   # a 1-9 rule on a 3-level scale: new_rule's unknown-level error
-  expect_error(consensus_robustness(ok, 7:9, respondent = "id", levels = 1:3),
+  expect_error(consensus_robustness(ok, 7:9, threshold = 0.75, respondent = "id", levels = 1:3),
                "`target`")
   expect_error(consensus_robustness(ok, 3, threshold = 75, respondent = "id",
                                     levels = 1:3), "`threshold`")
@@ -395,8 +396,8 @@ test_that("the C routines reject wrong arguments without crashing", {
 test_that("plot_robustness_data() holds the plotted values", {
   lv <- c("Fundamental", "Ancillary", "Less Important")
   set.seed(4)
-  bs <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv,
-                             method = "bootstrap", B = 40, progress = FALSE)
+  bs <- consensus_robustness(atmp_ratings, "Fundamental", threshold = 0.75, method = "bootstrap",
+          B = 40, progress = FALSE, levels = lv)
   d <- plot_robustness_data(bs)
   expect_identical(as.character(d$item), bs$item)
   expect_identical(d$prop, bs$prop)
@@ -418,14 +419,14 @@ test_that("plot_robustness_data() holds the plotted values", {
     expect_false(is.unsorted(bs$p_reached[match(its, bs$item)]))
   }
 
-  jk <- consensus_robustness(atmp_ratings, "Fundamental", levels = lv)
+  jk <- consensus_robustness(atmp_ratings, "Fundamental", threshold = 0.75, levels = lv)
   dj <- plot_robustness_data(jk)
   expect_identical(dj$low, jk$min_prop)
   expect_identical(dj$high, jk$max_prop)
   expect_identical(dj$n_flips, jk$n_flips)
   expect_error(plot_robustness_data(jk, what = "share"), "bootstrap")
   expect_error(plot_robustness_data(jk, area = "nope"), "`area`")
-  expect_error(plot_robustness_data(consensus(atmp_published, "Fundamental")), "`x`")
+  expect_error(plot_robustness_data(consensus(atmp_published, "Fundamental", threshold = 0.75)), "`x`")
 
   skip_if_not_installed("ggplot2")
   for (p in list(plot_robustness(bs), plot_robustness(bs, what = "share"),

@@ -1,6 +1,6 @@
 test_that("the reference study's sensitivity analysis, from its counts", {
-  s <- threshold_sensitivity(atmp_published, c(0.7, 0.75, 0.8), "Fundamental",
-                             reference = 0.75)
+  s <- threshold_sensitivity(atmp_published, "Fundamental", threshold = 0.75,
+         thresholds = c(0.7, 0.75, 0.8))
   expect_s3_class(s, "consensr_sensitivity")
   expect_identical(s$summary$n_reached, c(18L, 16L, 14L))
   expect_setequal(s$summary$left[[3]], c("Biobanking & Cell/Tissue Sourcing",
@@ -18,7 +18,8 @@ test_that("the reference study's sensitivity analysis, from its counts", {
 test_that("switch points are the exact proportions", {
   x <- data.frame(item = letters[1:5], level = "yes",
                   count = c(18, 57, 0, 2, 5), n = c(24, 100, 10, 3, 5))
-  s <- threshold_sensitivity(x, seq(0.5, 1, by = 0.01), "yes", reference = 0.7)
+  s <- threshold_sensitivity(x, "yes", threshold = 0.7, thresholds = seq(0.5,
+         1, by = 0.01))
   expect_identical(s$items$switch_at, c("18/24", "57/100", NA, "2/3", "5/5"))
   expect_identical(s$items$max_threshold, c(0.75, 0.57, NA, 2 / 3, 1))
   expect_identical(s$items$reached_at_reference, c(TRUE, FALSE, FALSE, FALSE, TRUE))
@@ -41,8 +42,8 @@ test_that("a dense sweep agrees with consensus() at every threshold", {
     for (two in c(FALSE, TRUE)) {
       opp <- if (two) "L1" else NULL
       oth <- if (two) 0.2 else NULL
-      s <- threshold_sensitivity(long, thr, "L3", reference = 0.6, opposite = opp,
-                                 opposite_threshold = oth, by = by, levels = lv)
+      s <- threshold_sensitivity(long, "L3", threshold = 0.6, thresholds = thr, opposite = opp,
+             opposite_threshold = oth, by = by, levels = lv)
       for (j in seq_along(thr)) {
         want <- consensus(long, "L3", threshold = thr[j], opposite = opp,
                           opposite_threshold = oth, by = by, levels = lv)$reached
@@ -55,16 +56,19 @@ test_that("a dense sweep agrees with consensus() at every threshold", {
 })
 
 test_that("thresholds are sorted, deduplicated and validated", {
-  s <- threshold_sensitivity(atmp_published, c(0.8, 0.7, 0.70000000001), "Fundamental")
+  s <- threshold_sensitivity(atmp_published, "Fundamental", threshold = 0.75,
+         thresholds = c(0.8, 0.7, 0.70000000001))
   expect_identical(s$thresholds, c(0.7, 0.8))
-  expect_error(threshold_sensitivity(atmp_published, c(0.7, 80), "Fundamental"),
+  expect_error(threshold_sensitivity(atmp_published, "Fundamental", threshold = 0.75,
+                 thresholds = c(0.7, 80)),
                "`thresholds` must be a proportion")
-  expect_error(threshold_sensitivity(atmp_published, numeric(), "Fundamental"),
+  expect_error(threshold_sensitivity(atmp_published, "Fundamental", threshold = 0.75,
+                 thresholds = numeric()),
                "`thresholds`")
-  expect_error(threshold_sensitivity(atmp_published, 0.7, "Fundamental", reference = 75),
-               "`reference`")
-  expect_error(threshold_sensitivity(atmp_published, c(0.1, 0.7), "Fundamental",
-                                     opposite = "Less Important", opposite_threshold = 0.15),
+  expect_error(threshold_sensitivity(atmp_published, "Fundamental", threshold = 75, thresholds = 0.7),
+               "`threshold`")
+  expect_error(threshold_sensitivity(atmp_published, "Fundamental", threshold = 0.75,
+                 thresholds = c(0.1, 0.7), opposite = "Less Important", opposite_threshold = 0.15),
                "at least `opposite_threshold`")
   f <- consensr:::ffi_sweep
   expect_error(.Call(f, 1L, NULL, 2L, 1L, c(1, 2, 3), NULL, FALSE), "pairs")
@@ -78,31 +82,33 @@ test_that("rounds are analysed one by one", {
   r2 <- atmp_ratings[atmp_ratings$respondent != "R01", ]
   r2$round <- 2L
   both <- rbind(r1, r2)
-  res <- consensus(both, "Fundamental", round = "round")
+  res <- consensus(both, "Fundamental", threshold = 0.75, round = "round")
   expect_identical(names(res)[1:3], c("item", "area", "round"))
   expect_identical(nrow(res), 66L)
-  one <- consensus(r2[names(r2) != "round"], "Fundamental")
+  one <- consensus(r2[names(r2) != "round"], "Fundamental", threshold = 0.75)
   expect_identical(res$reached[res$round == 2L], one$reached)
   expect_identical(res$n[res$round == 2L], one$n)
   expect_output(print(res), "round 1: 16 of 33 items reached consensus")
   t <- tally_ratings(both, round = "round")
   expect_identical(t$count[t$round == 2L], tally_ratings(r2[names(r2) != "round"])$count)
-  s <- threshold_sensitivity(both, c(0.7, 0.8), "Fundamental", round = "round")
+  s <- threshold_sensitivity(both, "Fundamental", threshold = 0.75, thresholds = c(0.7,
+         0.8), round = "round")
   expect_identical(s$summary$round, c(1L, 1L, 2L, 2L))
   expect_identical(s$summary$n_reached[1:2], c(18L, 14L))
   expect_output(print(s), "round 2:")
   g <- consensus(merge(both, atmp_participants, by = "respondent"), "Fundamental",
-                 by = "setting", round = "round")
+         threshold = 0.75, by = "setting", round = "round")
   expect_identical(nrow(consensus_groups(g)), 66L * 5L)
-  expect_error(consensus(both, "Fundamental", round = "wave"), "has no column wave")
+  expect_error(consensus(both, "Fundamental", threshold = 0.75, round = "wave"), "has no column wave")
   both$round[3] <- NA
-  expect_error(consensus(both, "Fundamental", round = "round"), "missing values")
+  expect_error(consensus(both, "Fundamental", threshold = 0.75, round = "round"), "missing values")
 })
 
 test_that("the reconstruction implies the same item sets at 70%, 75% and 80%", {
   at <- c(0.7, 0.75, 0.8)
-  from_counts <- threshold_sensitivity(atmp_published, at, "Fundamental")
-  from_ratings <- threshold_sensitivity(atmp_ratings, at, "Fundamental")
+  from_counts <- threshold_sensitivity(atmp_published, "Fundamental", threshold = 0.75,
+                   thresholds = at)
+  from_ratings <- threshold_sensitivity(atmp_ratings, "Fundamental", threshold = 0.75, thresholds = at)
   expect_identical(from_ratings$status$reached, from_counts$status$reached)
   expect_identical(from_ratings$items$switch_at, from_counts$items$switch_at)
   # the sets themselves, from the transcribed counts: k * 100 >= t * 100 * n

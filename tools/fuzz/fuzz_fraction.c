@@ -1,4 +1,4 @@
-/* libFuzzer target for kern_fraction (src/kern_rule.c): any bit pattern of
+/* libFuzzer target for kern_fraction (src/kern_fraction.c): any bit pattern of
  * x and tol (NaN, infinities, subnormals, negative numbers).  On success
  * the fraction must be in lowest-denominator form within tol of x: 0 < num
  * <= den < 2^31, |x - num/den| <= tol (up to rounding), and no fraction

@@ -1,4 +1,4 @@
-/* libFuzzer target for the rule kernels (src/kern_rule.c): kern_rule,
+/* libFuzzer target for the rule kernels (src/kern_rule.c, src/kern_fraction.c): kern_rule,
  * kern_sweep, kern_status, kern_reaches and kern_combine over random counts
  * (up to 2^31 - 1), groups, one- and two-sided rules, thresholds up to
  * (2^31 - 1) / (2^31 - 1).  Inputs respect the kernels' contract

@@ -1,0 +1,106 @@
+# summary() of a ratings object and plot_heat(): pure-R oracles, by, round,
+# exact threshold marks, a vdiffr snapshot.
+
+test_that("summary() of ratings equals base R on random panels", {
+  set.seed(41)
+  for (rep in 1:25) {
+    K <- sample(2:7, 1)
+    nr <- sample(1:15, 1)
+    codes <- matrix(sample.int(K, nr * 4, TRUE), nr, 4,
+                    dimnames = list(paste0("r", seq_len(nr)), paste0("i", 1:4)))
+    codes[stats::runif(length(codes)) < 0.25] <- NA
+    codes[, 2] <- NA
+    values <- seq(0, by = 2, length.out = K)   # numeric levels 0, 2, 4, ...
+    type <- sample(c(6L, 7L), 1)
+    vals <- matrix(values[codes], nr, 4, dimnames = dimnames(codes))
+    s <- summary(as_ratings(vals, levels = values, quiet = TRUE), type = type)
+    for (j in 1:4) {
+      x <- vals[!is.na(vals[, j]), j]
+      if (length(x) == 0L) {
+        expect_identical(s$n[j], 0L)
+        expect_true(is.na(s$mean[j]) && is.na(s$mode[j]))
+        next
+      }
+      expect_identical(s$n[j], length(x))
+      expect_equal(s$mean[j], mean(x), tolerance = 1e-14)
+      expect_equal(s$sd[j], if (length(x) > 1) stats::sd(x) else NA_real_, tolerance = 1e-13)
+      expect_identical(s$median[j], stats::median(as.numeric(x)))
+      expect_equal(c(s$q1[j], s$q3[j]),
+                   stats::quantile(x, c(0.25, 0.75), type = type, names = FALSE), tolerance = 1e-14)
+      tab <- table(factor(x, levels = values))
+      expect_identical(s$mode[j], paste(names(tab)[tab == max(tab)], collapse = " / "))
+      expect_identical(s$n_modes[j], sum(tab == max(tab)))
+      shares <- unlist(s[j, paste0("share_", values)])
+      expect_identical(unname(shares), as.vector(tab) / length(x))
+    }
+  }
+})
+
+test_that("summary() honours by and round and reads counts", {
+  set.seed(42)
+  long <- expand.grid(respondent = 1:10, item = c("a", "b"))
+  long$rating <- sample(c("low", "mid", "high"), 20, TRUE)
+  long$team <- ifelse(long$respondent <= 4, "t1", "t2")
+  lv <- c("low", "mid", "high")
+  r <- as_ratings(long, levels = lv, quiet = TRUE)
+  g <- summary(r, by = "team")
+  expect_identical(nrow(g), 4L)
+  t1 <- summary(as_ratings(long[long$team == "t1", ], levels = lv, quiet = TRUE))
+  expect_identical(g$mean[g$team == "t1"], t1$mean)
+  long2 <- long
+  long2$rating <- sample(lv, 20, TRUE)
+  both <- rbind(cbind(long, round = 1L), cbind(long2, round = 2L))
+  rr <- summary(as_ratings(both, levels = lv, round = "round", quiet = TRUE))
+  expect_identical(rr$round, c(1L, 1L, 2L, 2L))
+  counts <- data.frame(item = "x", level = lv, count = c(2, 3, 5))
+  s <- summary(as_ratings(counts, levels = lv, quiet = TRUE))
+  expect_identical(s$mean, (2 * 1 + 3 * 2 + 5 * 3) / 10)
+  expect_identical(s$mode, "high")
+  expect_snapshot(error = TRUE, summary(r, type = 0))
+})
+
+test_that("plot_heat_data marks the threshold exactly (18/24 reaches 0.75)", {
+  x <- data.frame(item = rep(c("Q1", "Q2"), each = 2), level = rep(c("yes", "no"), 2),
+                  count = c(18, 6, 17, 7))
+  d <- plot_heat_data(x, levels = c("yes", "no"), threshold = 0.75, quiet = TRUE)
+  expect_identical(d$reached, c(TRUE, FALSE, FALSE, FALSE))
+  d2 <- plot_heat_data(x, levels = c("yes", "no"), target = "yes", threshold = 0.75, quiet = TRUE)
+  expect_identical(levels(d2$level), c("yes", "no", "target"))
+  expect_identical(d2$reached[d2$level == "target"], c(TRUE, FALSE))
+  res <- consensus(x, "yes", threshold = 0.75, levels = c("yes", "no"), quiet = TRUE)
+  expect_identical(d2$reached[d2$level == "target"], res$reached)
+  expect_true(all(is.na(plot_heat_data(x, levels = c("yes", "no"), quiet = TRUE)$reached)))
+})
+
+test_that("plot_heat draws groups and rounds apart", {
+  long <- data.frame(respondent = rep(1:4, 2), item = "a", rating = c(1, 2, 2, 3, 1, 1, 2, 3),
+                     round = rep(1:2, each = 4), g = rep(c("x", "y"), 4))
+  d <- plot_heat_data(long, levels = 1:3, round = "round", quiet = TRUE)
+  expect_identical(as.character(d$round), rep(c("1", "2"), each = 3L))
+  expect_identical(d$count, c(1L, 2L, 1L, 2L, 1L, 1L))
+  d <- plot_heat_data(long, levels = 1:3, by = "g", round = "round", threshold = 0.5, quiet = TRUE)
+  expect_identical(nrow(d), 12L)
+  expect_identical(d$reached[d$round == "1" & d$g == "x"], c(TRUE, TRUE, FALSE))
+  p <- plot_heat(long, levels = 1:3, by = "g", round = "round", quiet = TRUE)
+  expect_true(all(c("round", "g") %in% names(ggplot2::ggplot_build(p)$layout$layout)))
+  expect_snapshot(error = TRUE, cnd_class = TRUE, plot_heat(long, threshold = 0.5, levels = 1:3, round = "wave"))
+})
+
+test_that("plot_heat draws the reference study", {
+  skip_if_not_installed("vdiffr")
+  p <- plot_heat(atmp_published, target = "Fundamental", threshold = 0.75)
+  expect_s3_class(p, "ggplot")
+  vdiffr::expect_doppelganger("heat-atmp-published", p)
+})
+
+test_that("a subset of a per-item result prints only its rows", {
+  long <- expand.grid(respondent = 1:6, item = c("a", "b"), round = 1:2)
+  long$rating <- rep(c(1, 2, 3, 3, 2, 1), 4)
+  res <- aiken_v(long, levels = 1:3, round = "round", quiet = TRUE)
+  sub <- res[1:2, ]
+  expect_null(attr(sub, "by_round"))
+  out <- utils::capture.output(print(sub))
+  expect_length(out, 3L)   # header and two rows
+  expect_s3_class(res[, c("n", "v")], "data.frame")
+  expect_false(inherits(res[, c("n", "v")], "consensr_panel_stat"))
+})
