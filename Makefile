@@ -3,6 +3,7 @@
 #
 #   make bench       bench/bench.R against a fresh install (see bench/README.md)
 #   make bench-read  bench/read.R: reading and tallying from the user's data frame
+#   make bench-db    bench/db.R: 10^8 ratings tallied in SQLite (DuckDB) vs collected first
 #   make sanitize    test suite + large inputs under ASan/UBSan (tools/sanitize.sh)
 #   make valgrind    test suite + recorded and fuzzed calls under valgrind (tools/valgrind.sh)
 #   make fuzz        libFuzzer targets of every kernel, FUZZ_TIME s each (tools/fuzz/run.sh)
@@ -18,7 +19,7 @@ LIB ?= /tmp/consensr-make-lib
 FUZZ_TIME ?= 120
 N ?= 50000
 
-.PHONY: bench bench-read sanitize valgrind fuzz gctorture fuzz-ffi install-tmp
+.PHONY: bench bench-read bench-db sanitize valgrind fuzz gctorture fuzz-ffi install-tmp
 
 install-tmp:
 	rm -rf $(BUILD) && mkdir -p $(BUILD) $(LIB)
@@ -31,6 +32,9 @@ bench: install-tmp
 
 bench-read: install-tmp
 	R_LIBS=$(LIB) $(RSCRIPT) bench/read.R
+
+bench-db: install-tmp
+	R_LIBS=$(LIB) $(RSCRIPT) bench/db.R
 
 sanitize:
 	bash tools/sanitize.sh

@@ -163,6 +163,7 @@ agreement <- function(x,
   call <- rlang::current_env()
   refuse_by(..., fun = "agreement", call = call, x = x)
   r <- as_ratings(x, ..., round = round)
+  db_needs_respondents(r, call, "Agreement counts the respondents (the raters).")
   if (!is.null(r$round)) {
     return(round_apply(r, function(d) {
       agreement(d, method = method, metric = metric, missing = missing,

@@ -98,26 +98,6 @@ refuse_by <- function(..., fun, call, x = NULL) {
   }
 }
 
-# Functions that can't yet draw or tabulate rounds apart refuse ratings or
-# results with several rounds, rather than pooling them.
-refuse_rounds <- function(x, fun, call) {
-  round <- if (inherits(x, c("consensr_ratings", "consensr_sensitivity"))) x$round else attr(x, "round")
-  if (is.null(round)) return(invisible())
-  first <- if (inherits(x, "consensr_ratings")) ratings_round_values(x)$labels[1L] else
-    if (inherits(x, "consensr_sensitivity")) x$summary[[round]][1L] else x[[round]][1L]
-  value <- if (is.numeric(first)) format(first) else encodeString(as.character(first), quote = '"')
-  hint <- if (inherits(x, c("consensr_consensus", "consensr_robustness"))) {
-    sprintf("Keep one round of the result, e.g. `x[x$%s == %s, ]`.", round, value)
-  } else if (inherits(x, "consensr_ratings")) {
-    sprintf("Subset one round first, e.g. `subset(x, %s == %s)`.", round, value)
-  } else {
-    sprintf("Analyse one round's ratings, e.g. `subset(ratings, %s == %s)`.", round, value)
-  }
-  abort(c("{.fn {fun}} shows one round at a time; the data hold several rounds ({.field {round}}).",
-          "i" = gsub("([{}])", "\\1\\1", hint)),
-        call = call, class = "consensr_error_round")
-}
-
 # The `by` of an analysis: as given, else the groups of a grouped tibble.
 analysis_by <- function(r, by) {
   if (is.null(by)) r$by_data else by

@@ -229,30 +229,10 @@ draw_sensitivity_items <- function(d, x, wrap) {
     ggplot2::geom_tile(ggplot2::aes(x = .data$xmid, width = .data$width,
                                     fill = .data$status, colour = .data$status),
                        height = 0.85, linewidth = 0.3) +
-    ggplot2::scale_colour_manual(values = c(reached = "#1F4E79",
-                                            `consensus out` = "#B2182B",
-                                            `not reached` = "#E3E3E3",
-                                            `not rated` = "grey60"),
-                                 limits = c("reached", if (two_sided) "consensus out",
-                                            "not reached", if (unrated) "not rated"),
-                                 labels = c(reached = if (two_sided) "consensus in" else "reached",
-                                            `consensus out` = "consensus out",
-                                            `not reached` = if (two_sided) "no consensus" else "not reached",
-                                            `not rated` = "not rated"),
-                                 name = NULL) +
+    tile_scale("colour", c("#1F4E79", "#B2182B", "#E3E3E3", "grey60"), two_sided, unrated) +
     ggplot2::geom_vline(xintercept = x$reference, linetype = "dashed",
                         colour = "grey10", linewidth = 0.4) +
-    ggplot2::scale_fill_manual(values = c(reached = "#1F4E79",
-                                          `consensus out` = "#E9A3A3",
-                                          `not reached` = "#E3E3E3",
-                                          `not rated` = "#FFFFFF"),
-                               limits = c("reached", if (two_sided) "consensus out",
-                                          "not reached", if (unrated) "not rated"),
-                               labels = c(reached = if (two_sided) "consensus in" else "reached",
-                                          `consensus out` = "consensus out",
-                                          `not reached` = if (two_sided) "no consensus" else "not reached",
-                                          `not rated` = "not rated"),
-                               drop = FALSE, name = NULL) +
+    tile_scale("fill", c("#1F4E79", "#E9A3A3", "#E3E3E3", "#FFFFFF"), two_sided, unrated) +
     ggplot2::scale_x_continuous(labels = pct_axis,
                                 expand = ggplot2::expansion(mult = c(0, 0))) +
     ggplot2::scale_y_discrete(labels = function(v) wrap_labels(v, wrap)) +
@@ -265,4 +245,20 @@ draw_sensitivity_items <- function(d, x, wrap) {
     ggplot2::theme(panel.grid = ggplot2::element_blank(),
                    axis.text.y = ggplot2::element_text(size = 7.5),
                    plot.margin = ggplot2::margin(5.5, 14, 5.5, 5.5))
+}
+
+# The colour or fill scale of the tiles: reached (consensus in), consensus
+# out (two-sided rules), not reached, not rated.
+tile_scale <- function(aesthetic, values, two_sided, unrated) {
+  keys <- c("reached", "consensus out", "not reached", "not rated")
+  ggplot2::scale_discrete_manual(
+    aesthetics = aesthetic, values = stats::setNames(values, keys),
+    limits = c("reached", if (two_sided) "consensus out", "not reached",
+               if (unrated) "not rated"),
+    labels = c(reached = if (two_sided) "consensus in" else "reached",
+               `consensus out` = "consensus out",
+               `not reached` = if (two_sided) "no consensus" else "not reached",
+               `not rated` = "not rated"),
+    drop = FALSE, name = NULL
+  )
 }

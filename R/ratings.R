@@ -162,7 +162,7 @@ as_ratings.data.frame <- function(x, ..., respondent = "respondent",
   if (length(gv) > 0L) {
     if (length(gv) > 1L) {
       abort(c("{.arg x} is grouped by {length(gv)} columns ({.field {gv}}); an analysis groups by one.",
-              "i" = "{.fn ungroup} and give {.arg by} (and {.arg round} for a round column, e.g. {.code round = {encodeString(gv[1], quote = '\"')}}), or combine them into one column."),
+              "i" = "{.fn ungroup} and give {.arg by} (the stakeholder groups) and {.arg round} (the round column), or combine them into one column."),
             call = call, class = "consensr_error_input")
     }
     if (!is.null(by) && !identical(by, gv)) {

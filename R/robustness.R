@@ -117,6 +117,7 @@ consensus_robustness <- function(x, target, threshold, opposite = NULL,
   ci_check_conf_level(conf_level, call = call)
   if (!is.null(progress)) check_flag(progress, "progress", call = call)
   r <- as_ratings(x, ..., by = by, round = round)
+  db_needs_respondents(r, call, "Resampling respondents needs to know who gave which rating.")
   by <- analysis_by(r, by)
   if (!is.null(r$round)) {
     return(round_apply(r, function(d) {

@@ -13,7 +13,8 @@
 rounds_column <- function(x, round, dots, call) {
   if (!is.null(round)) return(round)
   if (inherits(x, c("consensr_ratings", "consensr_redcap"))) return(NULL)
-  if (is.data.frame(x) && "round" %in% names(x)) {
+  cols <- if (inherits(x, "tbl_lazy")) colnames(x) else if (is.data.frame(x)) names(x)
+  if ("round" %in% cols) {
     quiet <- isTRUE(dots[["quiet"]]) || isTRUE(getOption("consensr.quiet", FALSE))
     if (!quiet) say_read("rounds from column `round` (give `round =` to choose another)")
     return("round")
@@ -31,7 +32,7 @@ rounds_prepare <- function(x, round, dots, call, by = NULL, codes = FALSE) {
     abort("Arguments in {.arg ...} must be named, e.g. {.code levels = c(\"Fundamental\", \"Ancillary\", \"Less Important\")}.",
           call = call)
   }
-  if (!inherits(x, c("consensr_ratings", "consensr_redcap"))) check_data_frame(x, call = call)
+  if (!inherits(x, c("consensr_ratings", "consensr_redcap", "tbl_lazy"))) check_data_frame(x, call = call)
   round <- rounds_column(x, round, dots, call)
   if (!is.null(round)) check_string(round, "round", call = call)
   r <- do.call(as_ratings, c(list(x), dots, list(by = by, round = round)))
@@ -40,6 +41,7 @@ rounds_prepare <- function(x, round, dots, call, by = NULL, codes = FALSE) {
             "i" = "Give ratings with a round column and {.code round = }."),
           call = call, class = "consensr_error_round")
   }
+  if (codes) db_needs_respondents(r, call, "Comparing rounds needs to know who gave which rating.")
   if (codes && !has_codes(r)) {
     abort(c("{.arg x} must hold each panellist's ratings (long or wide), not counts.",
             "i" = "Comparing rounds needs to know who gave which rating."),

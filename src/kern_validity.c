@@ -79,6 +79,18 @@ int64_t kern_binom_critical(int64_t n, int64_t num, int64_t den, uint32_t *scrat
   return ans;
 }
 
+/* out = x y 2^n + u n C (t: scratch of L limbs); all factors < 2^32. */
+static void big_mix(uint32_t *out, int64_t x, int64_t y, int64_t u, int64_t n,
+                    const uint32_t *c, uint32_t *t, int64_t L) {
+  big_set(out, L, (uint64_t)x);
+  big_mul(out, L, (uint32_t)y);
+  big_shl(out, L, n);
+  memcpy(t, c, (size_t)L * sizeof(uint32_t));
+  big_mul(t, L, (uint32_t)u);
+  big_mul(t, L, (uint32_t)n);
+  big_add(out, t, L);
+}
+
 int kern_kappa_cmp(int64_t n, int64_t a, int64_t p, int64_t q, uint32_t *scratch) {
   int64_t L = kern_big_limbs(n);
   uint32_t *c = scratch, *lhs = scratch + L, *rhs = scratch + 2 * L,
@@ -89,22 +101,9 @@ int kern_kappa_cmp(int64_t n, int64_t a, int64_t p, int64_t q, uint32_t *scratch
     big_mul(c, L, (uint32_t)(n - a + i));
     big_div(c, L, (uint32_t)i);
   }
-  /* lhs = q a 2^n + p n C */
-  big_set(lhs, L, (uint64_t)q);
-  big_mul(lhs, L, (uint32_t)a);
-  big_shl(lhs, L, n);
-  memcpy(t, c, (size_t)L * sizeof(uint32_t));
-  big_mul(t, L, (uint32_t)p);
-  big_mul(t, L, (uint32_t)n);
-  big_add(lhs, t, L);
-  /* rhs = p n 2^n + q n C */
-  big_set(rhs, L, (uint64_t)p);
-  big_mul(rhs, L, (uint32_t)n);
-  big_shl(rhs, L, n);
-  memcpy(t, c, (size_t)L * sizeof(uint32_t));
-  big_mul(t, L, (uint32_t)q);
-  big_mul(t, L, (uint32_t)n);
-  big_add(rhs, t, L);
+  /* lhs = q a 2^n + p n C;  rhs = p n 2^n + q n C */
+  big_mix(lhs, q, a, p, n, c, t, L);
+  big_mix(rhs, p, n, q, n, c, t, L);
   return big_cmp(lhs, rhs, L);
 }
 

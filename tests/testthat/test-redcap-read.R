@@ -147,28 +147,6 @@ test_that("respondents, open text and checkboxes are kept", {
   expect_identical(cb$checked, c(TRUE, FALSE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE))
 })
 
-test_that("nothing is lost silently: the report lists what was not read", {
-  imp <- read_small()
-  rep <- imp$report
-  un <- rep$unused
-  reason <- function(col) un$reason[match(col, un$column)]
-  expect_match(reason("total"), "calculated")
-  expect_match(reason("email"), "identifier")
-  expect_match(reason("survey_complete"), "completion")
-  expect_match(reason("extra"), "not in the dictionary")
-  expect_match(un$reason[match("intro", un$field)], "descriptive")
-  expect_false("email" %in% names(imp$respondents))
-  expect_false(any(grepl("@", imp$open_text$answer)))
-  expect_identical(rep$columns$role[rep$columns$column == "redcap_event_name"], "round")
-  expect_identical(rep$round_source, "redcap_event_name")
-  expect_identical(rep$no_rating$respondent, "4")
-  expect_identical(as.character(rep$no_rating$round), "round_1_arm_1")
-  expect_identical(rep$headers, "variable names")
-  expect_identical(nrow(rep$invalid), 0L)
-  expect_identical(rep$fields$values[rep$fields$field == "q3"], "codes")
-  expect_output(print(imp), "2 rounds")
-})
-
 test_that("a labels export gives the same ratings and respondents", {
   raw <- read_small()
   lab <- read_small(labels_lines)
@@ -198,39 +176,12 @@ test_that("data frames work like files, and a byte-order mark is removed", {
   expect_identical(read_small(bom = FALSE)$ratings, read_small()$ratings)
 })
 
-test_that("the API metadata names and check.names-mangled names are accepted", {
-  d <- small_dict()
-  api <- d
-  names(api) <- c("field_name", "form_name", "section_header", "field_type",
-                  "field_label", "select_choices_or_calculations", "field_note",
-                  "text_validation_type_or_show_slider_number",
-                  "text_validation_min", "text_validation_max", "identifier",
-                  "branching_logic", "required_field", "custom_alignment",
-                  "question_number", "matrix_group_name", "matrix_ranking",
-                  "field_annotation")
-  ref <- read_small()$ratings
-  expect_identical(read_small(dict = api)$ratings, ref)
-  mangled <- d
-  names(mangled) <- make.names(names(d))
-  expect_identical(read_redcap(write_text(raw_lines), mangled)$ratings, ref)
-})
-
 test_that("Excel's 1.0 codes are read as codes", {
   lines <- raw_lines
   lines[2] <- sub("^1,round_1_arm_1,1,1,2,", "1,round_1_arm_1,1.0,1.0,2.0,", lines[2])
   imp <- read_small(lines)
   expect_identical(imp$ratings, read_small()$ratings)
   expect_identical(as.character(imp$respondents$role[1]), "Clinician")
-})
-
-test_that("a missing dictionary column is an error naming it", {
-  d <- small_dict()
-  d[["Field Label"]] <- NULL
-  expect_error(read_small(dict = d), "Field Label")
-  d <- small_dict()
-  d[["Matrix Group Name"]] <- NULL
-  d[["Form Name"]] <- NULL
-  expect_error(read_small(dict = d), "Form Name.*Matrix Group Name")
 })
 
 test_that("a value that is not a choice names field, record, round and value", {
@@ -292,28 +243,6 @@ test_that("a rating field missing from the records is an error naming it", {
 test_that("records from another project are recognised as such", {
   lines <- c("id,answer", "1,2")
   expect_error(read_small(lines), "record id column")
-})
-
-test_that("rating fields can be named, and are checked", {
-  imp <- read_small(rating_fields = c("q1", "q2"))
-  expect_identical(unique(imp$ratings$item), c("Pain relief", "Function"))
-  # the other two are then respondent fields
-  expect_true(all(c("q3", "q4") %in% names(imp$respondents)))
-  expect_error(read_small(rating_fields = c("q1", "nope")), "nope")
-  expect_error(read_small(rating_fields = c("q1", "role")), "same choices")
-  expect_error(read_small(rating_fields = c("q1", "why")), "radio, dropdown")
-})
-
-test_that("the rating scale is inferred, and a tie is an error", {
-  d <- small_dict()
-  d[d[[1]] %in% c("q3", "q4"), 6] <- "1, Yes | 2, No"
-  expect_error(read_small(dict = d), "rating_fields")
-  d <- small_dict()
-  d[d[[1]] %in% c("q2", "q3", "q4"), 6] <- "1, Yes | 2, No"
-  d[d[[1]] == "role", 6] <- "1, Yes | 2, No"
-  lines <- gsub(",3,", ",2,", raw_lines) # 3 is not a Yes/No code
-  imp <- read_redcap(write_text(lines), d, invalid = "missing")
-  expect_identical(imp$items$field, c("role", "q2", "q3", "q4"))
 })
 
 test_that("repeating instruments and other round columns", {

@@ -30,6 +30,9 @@ test_that("the template renders to .docx and .html with the rule, results, a tab
   # under pkgload::load_all() the template is not installed: copy it
   if (!drafted) file.copy(template_path(), rmd)
   expect_true(file.exists(rmd))
+  # the template sets options (consensr.quiet); keep them out of later tests
+  op <- options()
+  on.exit(options(op), add = TRUE)
   out <- rmarkdown::render(rmd, output_format = "all", quiet = TRUE, envir = new.env())
   expect_setequal(tools::file_ext(out), c("docx", "html"))
 
