@@ -9,7 +9,8 @@ pkgs="r-base-dev r-cran-testthat r-cran-cli r-cran-rlang r-cran-ggplot2 \
 r-cran-knitr r-cran-rmarkdown r-cran-roxygen2 r-cran-tibble r-cran-data.table \
 r-cran-matrixstats r-cran-dplyr r-cran-boot r-cran-bench r-cran-haven r-cran-vdiffr \
 r-cran-tidyselect r-cran-flextable r-cran-officer r-cran-curl r-cran-httr pandoc qpdf \
-r-cran-dbi r-cran-dbplyr r-cran-rsqlite r-cran-readr"
+r-cran-dbi r-cran-dbplyr r-cran-rsqlite r-cran-readr \
+r-cran-shiny r-cran-bslib r-cran-callr r-cran-processx r-cran-httpuv r-cran-withr r-cran-pkgload chromium"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
@@ -24,8 +25,9 @@ if [ -n "$missing" ]; then
       echo "setup: could not install $p"
   done
 fi
+command -v chromium >/dev/null 2>&1 || echo "setup: chromium is not installed: the app's end-to-end browser test will be skipped"
 Rscript -e '
-need <- c("irr", "irrCAC", "agrmt", "contentvalidR", "DescTools")
+need <- c("irr", "irrCAC", "agrmt", "contentvalidR", "DescTools", "chromote")
 need <- need[!vapply(need, requireNamespace, logical(1), quietly = TRUE)]
 if (length(need)) {
   message("setup: installing from CRAN: ", paste(need, collapse = ", "))
