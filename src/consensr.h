@@ -8,6 +8,7 @@
 
 SEXP ffi_tally(SEXP codes, SEXP group, SEXP n_group, SEXP n_level);
 SEXP ffi_fraction(SEXP x, SEXP tol);
+SEXP ffi_fraction_snaps(SEXP x, SEXP fr);
 SEXP ffi_rule(SEXP k_target, SEXP k_opp, SEXP n, SEXP n_group, SEXP threshold,
               SEXP opposite_threshold, SEXP strict);
 SEXP ffi_sweep(SEXP k_target, SEXP k_opp, SEXP n, SEXP n_group, SEXP thresholds,
