@@ -66,6 +66,9 @@ cat(sprintf("valgrind: %d routines, replay differences %d, %d fuzzed calls\n",
             length(routines), length(bad), nrow(out)))
 EOF
 
+# heavy loops are scaled down under valgrind (about 30 times slower):
+# the property test draws CONSENSR_PROPERTY_N panels (default 150)
+export CONSENSR_PROPERTY_N=${CONSENSR_PROPERTY_N:-15}
 echo "valgrind: running the tests under valgrind (several minutes)"
 R_LIBS="$work/lib" R -d "valgrind --error-exitcode=1 --leak-check=no --track-origins=yes --num-callers=30 --log-file=$work/vg.%p.log" \
   --vanilla --no-echo -f "$work/run.R" >"$work/run.log" 2>&1
