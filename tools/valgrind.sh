@@ -67,8 +67,11 @@ cat(sprintf("valgrind: %d routines, replay differences %d, %d fuzzed calls\n",
 EOF
 
 # heavy loops are scaled down under valgrind (about 30 times slower):
-# the property test draws CONSENSR_PROPERTY_N panels (default 150)
+# the property test draws CONSENSR_PROPERTY_N panels (default 150), the
+# R-level fuzz test makes CONSENSR_FFI_FUZZ_N calls (default 400; the
+# VALGRIND_FUZZ calls below cover the same routines)
 export CONSENSR_PROPERTY_N=${CONSENSR_PROPERTY_N:-15}
+export CONSENSR_FFI_FUZZ_N=${CONSENSR_FFI_FUZZ_N:-100}
 echo "valgrind: running the tests under valgrind (several minutes)"
 R_LIBS="$work/lib" R -d "valgrind --error-exitcode=1 --leak-check=no --track-origins=yes --num-callers=30 --log-file=$work/vg.%p.log" \
   --vanilla --no-echo -f "$work/run.R" >"$work/run.log" 2>&1
