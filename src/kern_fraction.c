@@ -69,6 +69,11 @@ int kern_reaches(int k, int n, kern_frac t, int strict) {
  * Writes the neighbour to *nb.  Needs 0 < p <= q < 2^31. */
 int kern_snap_changes(double x, kern_frac f, int64_t nmax, kern_frac *nb) {
   int64_t p = f.num, q = f.den;
+  /* the contract: 0 < x <= 1, 0 < p <= q < 2^31, 1 <= nmax < 2^31 */
+  if (!(x > 0 && x <= 1) || p < 1 || q < p || q > 2147483647 || nmax < 1 ||
+      nmax > 2147483647) {
+    return 0;
+  }
   double diff = fma(x, (double)q, -(double)p);
   if (diff == 0 || q > nmax) return 0;
   int side = diff < 0 ? -1 : 1; /* -1: x below f */

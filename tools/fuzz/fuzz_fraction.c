@@ -26,6 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     x = take_double(&in);
     tol = take_double(&in);
   }
+  /* kern_snap_changes on any x (NaN, 0, subnormal, > 1) and any pair */
+  {
+    kern_frac g = {(int64_t)take_u32(&in), (int64_t)take_u32(&in)}, nb = {0, 0};
+    int any = kern_snap_changes(x, g, (int64_t)take_u32(&in), &nb);
+    FUZZ_CHECK(any == 0 || any == 1, "snap %d", any);
+  }
   kern_frac f = {-1, -1};
   int rc = kern_fraction(x, tol, &f);
   FUZZ_CHECK(rc == 0 || rc == 1, "rc = %d", rc);
