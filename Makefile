@@ -9,6 +9,7 @@
 #   make fuzz        libFuzzer targets of every kernel, FUZZ_TIME s each (tools/fuzz/run.sh)
 #   make gctorture   every .Call routine under gctorture(TRUE) (tools/gctorture.R)
 #   make fuzz-ffi    the long R-level fuzz, N calls (tools/fuzz-ffi.R)
+#   make test-gates  break each gate on purpose and check it fails (tools/test-gates.sh)
 #
 # The package is built from a copy of the tree in $(BUILD) and installed
 # into $(LIB), so that no object file is written into this tree.
@@ -19,7 +20,7 @@ LIB ?= /tmp/consensr-make-lib
 FUZZ_TIME ?= 120
 N ?= 50000
 
-.PHONY: bench bench-read bench-db sanitize valgrind fuzz gctorture fuzz-ffi install-tmp
+.PHONY: bench bench-read bench-db sanitize valgrind fuzz gctorture fuzz-ffi install-tmp test-gates
 
 install-tmp:
 	rm -rf $(BUILD) && mkdir -p $(BUILD) $(LIB)
@@ -44,6 +45,9 @@ valgrind:
 
 fuzz:
 	FUZZ_TIME=$(FUZZ_TIME) bash tools/fuzz/run.sh
+
+test-gates:
+	bash tools/test-gates.sh
 
 gctorture: install-tmp
 	R_LIBS=$(LIB) $(RSCRIPT) tools/gctorture.R

@@ -88,7 +88,7 @@ compare_groups <- function(x, target, threshold, opposite = NULL,
     abort(c("{.arg p_adjust} must be one of {.val {stats::p.adjust.methods}}.",
             "x" = "It is {.val {p_adjust}}."), call = call)
   }
-  as_fraction(threshold, "threshold", call = call)
+  as_fraction(threshold, "threshold", call = call, quiet = TRUE)
   r <- as_ratings(x, ..., by = by, round = round)
   if (!is.null(r$round)) {
     return(round_apply(r, function(d) {

@@ -32,10 +32,19 @@
 #' integers: no floating-point slip at the boundary. Thresholds are
 #' proportions in (0, 1]: `threshold = 75` is an error.
 #'
+#' When a count `k` of `n` (any `n` below 2^31) lies between the number given
+#' and the fraction it is read as, the reading changes which counts reach it
+#' (`(M - 1) / M` with `M = 2^31 - 1` is read as 1, so `M - 1` of `M` does not
+#' reach it): a message says so. An exact fraction can be given as text,
+#' `threshold = "2147483646/2147483647"`, and is taken as it is (reduced);
+#' text is accepted wherever a threshold is (`opposite_threshold`,
+#' the `thresholds` of [threshold_sensitivity()]).
+#'
 #' @inheritParams tally_ratings
 #' @param target The level or levels counted together towards consensus, by
 #'   label or value (e.g. `"Fundamental"` or `7:9`).
-#' @param threshold The share of raters needed, a proportion in (0, 1].
+#' @param threshold The share of raters needed, a proportion in (0, 1], or
+#'   an exact fraction as text such as `"3/4"` (see section Exactness).
 #' @param opposite,opposite_threshold For two-sided rules: the opposite levels
 #'   (must not overlap `target`) and the share of them that must not be
 #'   reached (at most `threshold`). Give both or neither.
@@ -91,7 +100,7 @@ consensus <- function(x, target, threshold, opposite = NULL,
   call <- rlang::current_env()
   require_rule(target, threshold, call = call)
   # the rule's numbers are checked before the data are read (and reported)
-  as_fraction(threshold, "threshold", call = call)
+  as_fraction(threshold, "threshold", call = call, quiet = TRUE)
   r <- as_ratings(x, ..., by = by, round = round)
   by <- analysis_by(r, by)
   if (!is.null(r$round)) {
@@ -161,10 +170,10 @@ new_rule <- function(levels, target, threshold, opposite, opposite_threshold,
   }
   structure(
     list(levels = levels, target = levels[target_codes],
-         target_codes = target_codes, threshold = as.double(threshold),
+         target_codes = target_codes, threshold = if (is.character(threshold)) frac[1L, 1L] / frac[2L, 1L] else as.double(threshold),
          frac = frac[, 1L], opposite = if (!is.null(opposite)) levels[opposite_codes],
          opposite_codes = opposite_codes,
-         opposite_threshold = if (!is.null(opposite)) as.double(opposite_threshold),
+         opposite_threshold = if (is.character(opposite_threshold)) opposite_frac[1L, 1L] / opposite_frac[2L, 1L] else if (!is.null(opposite)) as.double(opposite_threshold),
          opposite_frac = if (!is.null(opposite)) opposite_frac[, 1L],
          strict = strict, by = by),
     class = "consensr_rule"

@@ -29,7 +29,8 @@
 #'   the item reaches consensus (it does so at every threshold up to and
 #'   including it; below it when `strict = TRUE`), `NA` when it reaches
 #'   consensus at none (for example when the opposite cap of a two-sided rule
-#'   fails, or the item was not rated). `switch_at` gives the same proportion
+#'   fails, when its proportion is below `opposite_threshold`, the smallest
+#'   threshold a two-sided rule allows, or the item was not rated). `switch_at` gives the same proportion
 #'   as an exact fraction `"k/n"`. With `by`, the smallest over the groups;
 #' * `reference` (the study's threshold), `thresholds` and the `rule`.
 #'
@@ -69,7 +70,7 @@ threshold_sensitivity <- function(x, target, threshold, opposite = NULL,
     out$round <- sp$name
     return(out)
   }
-  as_fraction(threshold, "threshold", call = call)
+  as_fraction(threshold, "threshold", call = call, quiet = TRUE)
   rule <- new_rule(r$levels, target, reference, opposite, opposite_threshold,
                    strict, by, call)
   fr <- as_fraction(thresholds, "thresholds", call = call, scalar = FALSE)
@@ -127,7 +128,9 @@ threshold_sensitivity <- function(x, target, threshold, opposite = NULL,
 
 # Per item: the largest threshold at which it reaches consensus, exactly.
 # Within one group that is k/n when the rule can hold at all (the opposite
-# cap passes, n > 0); with groups, the smallest such fraction over groups.
+# cap passes, n > 0, and for two-sided rules k/n is not below
+# opposite_threshold, the smallest threshold allowed); with groups, the
+# smallest such fraction over groups.
 switch_points <- function(r, tab, k, rule, ref) {
   G <- length(tab$groups)
   m <- nrow(r$items)
@@ -150,6 +153,14 @@ switch_points <- function(r, tab, k, rule, ref) {
       if (kt[g, j] * n[best, j] < kt[best, j] * n[g, j]) best <- g
     }
     if (kt[best, j] == 0L) next
+    # two-sided rules: thresholds are at least opposite_threshold (a / b),
+    # so consensus in is reached at some threshold only when k/n >= a/b
+    # (k/n > a/b when strict, since it then holds below k/n only)
+    if (!is.null(rule$opposite)) {
+      lhs <- kt[best, j] * rule$opposite_frac[2L]
+      rhs <- rule$opposite_frac[1L] * n[best, j]
+      if (if (isTRUE(rule$strict)) lhs <= rhs else lhs < rhs) next
+    }
     num[j] <- kt[best, j]
     den[j] <- n[best, j]
   }

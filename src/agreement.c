@@ -29,6 +29,11 @@ SEXP ffi_agreement(SEXP counts, SEXP n_level, SEXP raters, SEXP listwise,
   int met = check_scalar_int(metric, "metric", 0);
   if (met > 2) Rf_error("`metric` must be 0 (nominal), 1 (ordinal) or 2 (interval)");
   int n_boot = check_scalar_int(B, "B", 0);
+  /* one count per level and item: no more levels than counts (the K x K
+   * work space is allocated from n_level) */
+  check_at_most(K, XLENGTH(counts) > 0 ? (double)XLENGTH(counts) : 2.0, "n_level",
+                "the length of `counts`");
+  check_replicates(n_boot, "B");
   if (TYPEOF(values) != REALSXP || XLENGTH(values) != K) {
     Rf_error("`values` must be a double vector of length `n_level`");
   }

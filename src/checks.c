@@ -51,3 +51,18 @@ SEXP named_pair(const char *n1, SEXP v1, const char *n2, SEXP v2) {
   UNPROTECT(2);
   return out;
 }
+
+/* Sizes the data cannot need are refused before anything is allocated:
+ * `what` (value x) must not exceed `limit`, which `why` names. */
+void check_at_most(double x, double limit, const char *what, const char *why) {
+  if (x > limit) {
+    Rf_error("`%s` is %.0f, more than %s (%.0f): no data need that many",
+             what, x, why, limit);
+  }
+}
+
+/* Bootstrap replicates: at most CONSENSR_MAX_REPLICATES (the R functions
+ * pass them in chunks; the n_item x B result is allocated from B). */
+void check_replicates(int B, const char *what) {
+  check_at_most(B, CONSENSR_MAX_REPLICATES, what, "the largest number of replicates");
+}

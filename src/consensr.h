@@ -8,6 +8,7 @@
 
 SEXP ffi_tally(SEXP codes, SEXP group, SEXP n_group, SEXP n_level);
 SEXP ffi_fraction(SEXP x, SEXP tol);
+SEXP ffi_fraction_snaps(SEXP x, SEXP fr);
 SEXP ffi_rule(SEXP k_target, SEXP k_opp, SEXP n, SEXP n_group, SEXP threshold,
               SEXP opposite_threshold, SEXP strict);
 SEXP ffi_sweep(SEXP k_target, SEXP k_opp, SEXP n, SEXP n_group, SEXP thresholds,
@@ -49,6 +50,10 @@ int check_flag(SEXP x, const char *what);
 void check_int_vector(SEXP x, const char *what);
 kern_frac check_fraction(SEXP x, const char *what);
 SEXP named_pair(const char *n1, SEXP v1, const char *n2, SEXP v2);
+/* refuse sizes no data can need, before allocating (checks.c) */
+#define CONSENSR_MAX_REPLICATES 10000000
+void check_at_most(double x, double limit, const char *what, const char *why);
+void check_replicates(int B, const char *what);
 
 /* checks of the rule's counts, shared by rule.c and sensitivity.c */
 R_xlen_t check_counts(SEXP k_target, SEXP k_opp, SEXP n, int G);

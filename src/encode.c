@@ -617,6 +617,8 @@ SEXP ffi_read_long(SEXP row, SEXP n_row_, SEXP col, SEXP n_col_, SEXP rating,
   if (XLENGTH(col) != n || XLENGTH(rating) != n) {
     Rf_error("`row`, `col` and `rating` must have the same length");
   }
+  /* each respondent (x round) has a row of its own */
+  check_at_most(n_row, (double)n, "n_row", "the number of rows `length(row)`");
   if ((double)n_row * (double)n_col > (double)R_XLEN_T_MAX) Rf_error("too many cells");
   column c = column_of(rating, 0, map, "rating");
   coder cd;

@@ -5,6 +5,7 @@
 static const R_CallMethodDef call_methods[] = {
     {"ffi_tally", (DL_FUNC)&ffi_tally, 4},
     {"ffi_fraction", (DL_FUNC)&ffi_fraction, 2},
+    {"ffi_fraction_snaps", (DL_FUNC)&ffi_fraction_snaps, 2},
     {"ffi_rule", (DL_FUNC)&ffi_rule, 7},
     {"ffi_sweep", (DL_FUNC)&ffi_sweep, 7},
     {"ffi_jackknife", (DL_FUNC)&ffi_jackknife, 7},

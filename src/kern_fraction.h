@@ -12,4 +12,8 @@ int kern_fraction(double x, double tol, kern_frac *res);
 /* k/n >= t (or > t when strict), exactly; needs 0 <= k, n < 2^31, den < 2^31. */
 int kern_reaches(int k, int n, kern_frac t, int strict);
 
+/* 1 when reading x as f changes which k/n with n <= nmax reach it (a k/n
+ * other than f lies between x and f); *nb gets the closest such fraction. */
+int kern_snap_changes(double x, kern_frac f, int64_t nmax, kern_frac *nb);
+
 #endif

@@ -8,6 +8,9 @@
 static R_xlen_t check_panel(SEXP cls, SEXP n_resp, SEXP group, int G,
                             int *n) {
   *n = check_scalar_int(n_resp, "n_resp", 1);
+  /* sizes first, before anything is read or allocated: a group holds at
+   * least one respondent, so no panel needs more groups than respondents */
+  check_at_most(G, *n, "n_group", "the number of respondents `n_resp`");
   if (TYPEOF(cls) != RAWSXP) Rf_error("`cls` must be a raw vector");
   R_xlen_t len = XLENGTH(cls);
   if (len % *n != 0) Rf_error("the length of `cls` must be a multiple of `n_resp`");
@@ -101,6 +104,7 @@ SEXP ffi_bootstrap(SEXP cls, SEXP n_resp, SEXP group, SEXP n_group,
   int n = 0;
   R_xlen_t n_item = check_panel(cls, n_resp, group, G, &n);
   int B = check_scalar_int(n_rep, "n_rep", 0);
+  check_replicates(B, "n_rep");
   kern_frac t = check_fraction(threshold, "threshold");
   kern_frac o;
   int two_sided = rule_sides(opposite_threshold, &o);

@@ -11,6 +11,7 @@ R_xlen_t check_counts(SEXP k_target, SEXP k_opp, SEXP n, int G) {
     if (XLENGTH(k_opp) != len) Rf_error("`k_opp` and `n` must have the same length");
   }
   if (len % G != 0) Rf_error("the length of `n` must be a multiple of `n_group`");
+  check_at_most(G, len > 0 ? (double)len : 1.0, "n_group", "the length of `n`");
   const int *kt = INTEGER_RO(k_target), *nn = INTEGER_RO(n);
   const int *ko = k_opp == R_NilValue ? NULL : INTEGER_RO(k_opp);
   for (R_xlen_t i = 0; i < len; i++) {

@@ -25,6 +25,9 @@ SEXP ffi_tally(SEXP codes, SEXP group, SEXP n_group, SEXP n_level) {
   } else if (G != 1) {
     Rf_error("`n_group` must be 1 when `group` is NULL");
   }
+  /* every group holds a respondent */
+  check_at_most(G, n_resp > 0 ? (double)n_resp : 1.0, "n_group",
+                "the number of respondents (rows of `codes`)");
   if ((double)K * G * n_item > R_XLEN_T_MAX) Rf_error("tally too large");
 
   SEXP out = PROTECT(Rf_allocVector(INTSXP, (R_xlen_t)K * G * n_item));

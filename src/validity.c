@@ -3,11 +3,22 @@
 
 /* .Call wrappers of the content-validity kernels (kern_validity.c). */
 
-static void check_panel_sizes(SEXP n, const char *what) {
+/* The exact kernels take scratch of order n bits (binomial, kappa) and time
+ * of order n^2 (kappa, binomial) or n^2 k (Aiken): panel sizes are bounded
+ * before anything is allocated.  Content-validity panels are tens of
+ * experts; these bounds are far above any. */
+#define VALIDITY_MAX_N 100000
+#define AIKEN_MAX_NK 1000000
+
+static void check_panel_sizes(SEXP n, const char *what, int max) {
   check_int_vector(n, what);
   const int *v = INTEGER_RO(n);
   for (R_xlen_t i = 0; i < XLENGTH(n); i++) {
     if (v[i] != NA_INTEGER && v[i] < 0) Rf_error("`%s` must hold counts >= 0 or NA", what);
+    if (max > 0 && v[i] != NA_INTEGER && v[i] > max) {
+      Rf_error("`%s` holds %d at position %lld: the exact computation handles panels of at most %d",
+               what, v[i], (long long)(i + 1), max);
+    }
   }
 }
 
@@ -21,7 +32,7 @@ static uint32_t *big_scratch(int n) {
  * X ~ Binomial(n, 1/2), computed exactly; NA when no count is small enough
  * in probability (or n is NA). */
 SEXP ffi_binom_critical(SEXP n, SEXP alpha) {
-  check_panel_sizes(n, "n");
+  check_panel_sizes(n, "n", VALIDITY_MAX_N);
   kern_frac a = check_fraction(alpha, "alpha");
   R_xlen_t len = XLENGTH(n);
   SEXP out = PROTECT(Rf_allocVector(INTSXP, len));
@@ -50,8 +61,8 @@ SEXP ffi_binom_critical(SEXP n, SEXP alpha) {
  * c(p, q).  Returns the sign of k* - p/q per item (exact), NA when n is NA
  * or 0. */
 SEXP ffi_kappa_cmp(SEXP n, SEXP a, SEXP cut) {
-  check_panel_sizes(n, "n");
-  check_panel_sizes(a, "a");
+  check_panel_sizes(n, "n", VALIDITY_MAX_N);
+  check_panel_sizes(a, "a", 0);
   if (XLENGTH(a) != XLENGTH(n)) Rf_error("`n` and `a` must have the same length");
   kern_frac c = check_fraction(cut, "cut");
   R_xlen_t len = XLENGTH(n);
@@ -77,10 +88,21 @@ SEXP ffi_kappa_cmp(SEXP n, SEXP a, SEXP cut) {
  * number of levels minus 1.  Returns P(S' >= s) when each of the n ratings
  * is uniform on 0..k (Aiken 1985); NA when n is NA or 0. */
 SEXP ffi_aiken_tail(SEXP n, SEXP s, SEXP k) {
-  check_panel_sizes(n, "n");
-  check_panel_sizes(s, "s");
+  check_panel_sizes(n, "n", VALIDITY_MAX_N);
+  check_panel_sizes(s, "s", 0);
   if (XLENGTH(s) != XLENGTH(n)) Rf_error("`n` and `s` must have the same length");
   int kk = check_scalar_int(k, "k", 1);
+  /* the null distribution has n k + 1 points, built in n steps */
+  check_at_most(kk, AIKEN_MAX_NK, "k", "the largest n * k handled");
+  {
+    const int *nv = INTEGER_RO(n);
+    for (R_xlen_t i = 0; i < XLENGTH(n); i++) {
+      if (nv[i] != NA_INTEGER && (double)nv[i] * kk > AIKEN_MAX_NK) {
+        Rf_error("`n` holds %d at position %lld: with `k` = %d the exact tail handles n * k <= %d",
+                 nv[i], (long long)(i + 1), kk, AIKEN_MAX_NK);
+      }
+    }
+  }
   R_xlen_t len = XLENGTH(n);
   SEXP out = PROTECT(Rf_allocVector(REALSXP, len));
   double *o = REAL(out);

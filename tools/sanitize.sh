@@ -17,6 +17,11 @@
 #   discovered at run time; one that gets no input larger than 1 KiB fails
 #   the run.
 # Prints the sanitizer reports, if any, and "sanitize: 0 errors" or fails.
+# Every stage must run and print its figures: a stage that could not be
+# built or run fails the whole run, naming it (never a silent pass).
+# SANITIZE_FILTER: a testthat filter (regular expression on the test file
+# stems) to run part of the suite, and SANITIZE_QUICK=1 (the test suite
+# only, no large inputs or gctorture), both for tools/test-gates.sh.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/consensr-sanitize.XXXXXX)
@@ -24,6 +29,17 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/lib" "$work/pkg"
 # a clean copy (no objects compiled without the sanitizers)
 (cd "$root" && tar --exclude=.git --exclude='*.o' --exclude='*.so' -cf - .) | (cd "$work/pkg" && tar -xf -)
+
+# the runtime: gcc's libasan (installed with apt-get when missing, as root)
+asan=$(gcc -print-file-name=libasan.so)
+if [ ! -f "$asan" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ -z "${SANITIZE_NO_INSTALL:-}" ]; then
+    echo "sanitize: installing libasan8 libubsan1 with apt-get"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libasan8 libubsan1 >/dev/null 2>&1
+    asan=$(gcc -print-file-name=libasan.so)
+  fi
+  [ -f "$asan" ] || { echo "sanitize: FAILED: gcc's libasan.so not found (apt-get install libasan8 as root): nothing can run"; exit 1; }
+fi
 
 cat >"$work/Makevars" <<'EOF'
 CFLAGS = -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -39,7 +55,6 @@ fi
 grep -q -- "-fsanitize=address,undefined" "$work/install.log" || {
   echo "sanitize: FAILED: the sanitizer flags did not reach the compiler"; exit 1; }
 
-asan=$(gcc -print-file-name=libasan.so)
 export LD_PRELOAD="$asan"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:detect_odr_violation=0:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -49,8 +64,10 @@ cd "$work/pkg"
 echo "sanitize: running the test suite under ASan/UBSan"
 Rscript -e '
 suppressPackageStartupMessages({library(testthat); library(consensr)})
+filter <- Sys.getenv("SANITIZE_FILTER")
 res <- as.data.frame(test_dir("tests/testthat", package = "consensr",
                               load_package = "installed", reporter = "summary",
+                              filter = if (nzchar(filter)) filter,
                               stop_on_failure = FALSE))
 failed <- sum(res$failed) + sum(res$error)
 cat(sprintf("sanitize: tests %d passed, %d failed, %d skipped\n",
@@ -60,6 +77,10 @@ quit(status = if (failed > 0) 1 else 0)
 tests_rc=$?
 tail -n 3 "$work/tests.log"
 
+if [ -n "${SANITIZE_QUICK:-}" ]; then
+  echo "sanitize: SANITIZE_QUICK: large inputs and gctorture not run" | tee "$work/large.log" >"$work/torture.log"
+  large_rc=0; torture_rc=0
+else
 echo "sanitize: large inputs through every registered routine"
 Rscript -e '
 suppressPackageStartupMessages(library(consensr))
@@ -97,15 +118,28 @@ Rscript "$root/tools/gctorture.R" 10 >"$work/torture.log" 2>&1
 torture_rc=$?
 grep -E '^gctorture:' "$work/torture.log" | tail -n 3
 
+fi
+
 reports=$(cat "$work/tests.log" "$work/large.log" "$work/torture.log" |
   grep -cE 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|SUMMARY: (Address|UndefinedBehavior)Sanitizer')
+# each stage must have printed its figures (it ran to the end)
+notrun=()
+grep -q '^sanitize: tests [0-9]* passed' "$work/tests.log" || notrun+=("test suite")
+if [ -z "${SANITIZE_QUICK:-}" ]; then
+  grep -q '^sanitize: [0-9]* fuzzed calls' "$work/large.log" || notrun+=("large inputs")
+  grep -qE '^gctorture:' "$work/torture.log" || notrun+=("gctorture")
+fi
 if [ "$reports" -gt 0 ]; then
   echo "== sanitizer reports"
   cat "$work/tests.log" "$work/large.log" "$work/torture.log" |
     grep -E -A 30 'ERROR: AddressSanitizer|runtime error:' | head -n 120
 fi
-if [ "$reports" -gt 0 ] || [ $tests_rc -ne 0 ] || [ $large_rc -ne 0 ] || [ $torture_rc -ne 0 ]; then
+for s in "${notrun[@]+"${notrun[@]}"}"; do echo "sanitize: FAILED stage (did not run to the end): $s"; done
+echo "sanitize: figures: $reports sanitizer reports; tests exit $tests_rc, large inputs exit $large_rc, gctorture exit $torture_rc"
+if [ "$reports" -gt 0 ] || [ $tests_rc -ne 0 ] || [ $large_rc -ne 0 ] || [ $torture_rc -ne 0 ] || [ ${#notrun[@]} -gt 0 ]; then
   [ $tests_rc -ne 0 ] && tail -n 40 "$work/tests.log"
+  [ $large_rc -ne 0 ] && tail -n 20 "$work/large.log"
+  [ $torture_rc -ne 0 ] && tail -n 20 "$work/torture.log"
   echo "sanitize: FAILED: $reports sanitizer reports (tests exit $tests_rc, large inputs exit $large_rc, gctorture exit $torture_rc)"
   exit 1
 fi

@@ -10,7 +10,8 @@ r-cran-knitr r-cran-rmarkdown r-cran-roxygen2 r-cran-tibble r-cran-data.table \
 r-cran-matrixstats r-cran-dplyr r-cran-boot r-cran-bench r-cran-haven r-cran-vdiffr \
 r-cran-tidyselect r-cran-flextable r-cran-officer r-cran-curl r-cran-httr pandoc qpdf \
 r-cran-dbi r-cran-dbplyr r-cran-rsqlite r-cran-readr \
-r-cran-shiny r-cran-bslib r-cran-callr r-cran-processx r-cran-httpuv r-cran-withr r-cran-pkgload chromium"
+r-cran-shiny r-cran-bslib r-cran-callr r-cran-processx r-cran-httpuv r-cran-withr r-cran-pkgload chromium \
+clang-14 libclang-rt-14-dev valgrind"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

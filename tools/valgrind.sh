@@ -13,14 +13,24 @@
 # included); an error counts against consensr when any frame of its stack,
 # or of the allocation it points to ("was alloc'd at", "created by"), is in
 # consensr.so.  Prints those errors and "valgrind: 0 errors in consensr
-# code" or fails.
+# code" or fails.  valgrind is installed with apt-get when missing (as
+# root), or the run says why not and fails; a stage that does not run to
+# the end fails the run, naming it.  VALGRIND_FILTER (a testthat filter on
+# the test file stems) and VALGRIND_QUICK=1 (no recorded/fuzzed calls) run
+# part of it, for tools/test-gates.sh.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/consensr-valgrind.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/lib" "$work/pkg"
 (cd "$root" && tar --exclude=.git --exclude='*.o' --exclude='*.so' -cf - .) | (cd "$work/pkg" && tar -xf -)
-command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)"; exit 1; }
+if ! command -v valgrind >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ -z "${VALGRIND_NO_INSTALL:-}" ]; then
+    echo "valgrind: installing valgrind with apt-get"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends valgrind >/dev/null 2>&1
+  fi
+  command -v valgrind >/dev/null || { echo "valgrind: FAILED: valgrind is not installed and could not be (apt-get install valgrind as root)"; exit 1; }
+fi
 
 printf 'CFLAGS = -g -O1 -fno-omit-frame-pointer\n' >"$work/Makevars"
 if ! R_MAKEVARS_USER="$work/Makevars" R CMD INSTALL --no-multiarch -l "$work/lib" "$work/pkg" \
@@ -31,11 +41,17 @@ fi
 cat >"$work/run.R" <<EOF
 suppressPackageStartupMessages({library(testthat); library(consensr)})
 setwd("$work/pkg")
+filter <- Sys.getenv("VALGRIND_FILTER")
 res <- as.data.frame(test_dir("tests/testthat", package = "consensr",
                               load_package = "installed", reporter = "summary",
+                              filter = if (nzchar(filter)) filter,
                               stop_on_failure = FALSE))
 cat(sprintf("valgrind: tests %d passed, %d failed, %d skipped\n", sum(res\$passed),
             sum(res\$failed) + sum(res\$error), sum(res\$skipped)))
+if (nzchar(Sys.getenv("VALGRIND_QUICK"))) {
+  cat("valgrind: VALGRIND_QUICK: 0 routines, replay differences 0, 0 fuzzed calls\n")
+  quit(save = "no")
+}
 env <- new.env()
 for (e in parse("tests/testthat/test-ffi-fuzz.R")) {
   if (is.call(e) && identical(e[[1L]], as.name("<-"))) eval(e, env)
@@ -50,6 +66,12 @@ cat(sprintf("valgrind: %d routines, replay differences %d, %d fuzzed calls\n",
             length(routines), length(bad), nrow(out)))
 EOF
 
+# heavy loops are scaled down under valgrind (about 30 times slower):
+# the property test draws CONSENSR_PROPERTY_N panels (default 150), the
+# R-level fuzz test makes CONSENSR_FFI_FUZZ_N calls (default 400; the
+# VALGRIND_FUZZ calls below cover the same routines)
+export CONSENSR_PROPERTY_N=${CONSENSR_PROPERTY_N:-15}
+export CONSENSR_FFI_FUZZ_N=${CONSENSR_FFI_FUZZ_N:-100}
 echo "valgrind: running the tests under valgrind (several minutes)"
 R_LIBS="$work/lib" R -d "valgrind --error-exitcode=1 --leak-check=no --track-origins=yes --num-callers=30 --log-file=$work/vg.%p.log" \
   --vanilla --no-echo -f "$work/run.R" >"$work/run.log" 2>&1
@@ -65,7 +87,7 @@ awk '
 ours=$(grep -cE '^==[0-9]+== [A-Z]' "$work/ours.txt" || true)
 total=$(grep -hE 'ERROR SUMMARY' "$work"/vg.*.log | awk '{s += $4} END {print s + 0}')
 echo "valgrind: $total errors reported in the process in all (R and libraries included)"
-if [ ! -s "$work/run.log" ] || ! grep -q "fuzzed calls" "$work/run.log"; then
+if [ ! -s "$work/run.log" ] || ! grep -q "fuzzed calls" "$work/run.log" || ! grep -q "^valgrind: tests" "$work/run.log"; then
   tail -n 40 "$work/run.log"
   echo "valgrind: FAILED: the run did not finish (exit $rc)"
   exit 1

@@ -74,7 +74,7 @@ bad_input_cases <- function() {
     list("consensus", "threshold 0", function(d) consensus(d$counts, "yes", threshold = 0), "`threshold` must be in \\(0, 1\\]"),
     list("consensus", "negative threshold", function(d) consensus(d$counts, "yes", threshold = -0.5), "`threshold` must be in \\(0, 1\\]"),
     list("consensus", "threshold above 100", function(d) consensus(d$counts, "yes", threshold = 150), "`threshold` must be in \\(0, 1\\]"),
-    list("consensus", "threshold as text", function(d) consensus(d$counts, "yes", threshold = "0.75"), "`threshold` must be a single number"),
+    list("consensus", "threshold as text", function(d) consensus(d$counts, "yes", threshold = "0.75"), "`threshold` given as text must be an exact fraction"),
     list("consensus", "two thresholds", function(d) consensus(d$counts, "yes", threshold = c(0.5, 0.75)), "`threshold` must be a single number"),
     list("consensus", "unknown target level", function(d) consensus(d$counts, "maybe", threshold = 0.75), "`target` must name levels.*\"maybe\""),
     list("consensus", "target NULL", function(d) consensus(d$counts, NULL, threshold = 0.75), "`target` must name one or more levels"),

@@ -44,6 +44,9 @@ ffi_fuzz_workload <- function(n = 60L, m = 40L, B = 40L) {
     grp <- wide
     grp$grp <- sample(c("a", "b", "c"), n, replace = TRUE)
     tiny <- data.frame(q1 = 5L, q2 = NA_integer_)  # one respondent, one unrated item
+    # twice the items: per-item vectors of the validity routines above 1 KiB
+    wide2 <- as.data.frame(cbind(codes, codes))
+    names(wide2) <- sprintf("q%03d", seq_len(2L * m))
     steps <- list(
       quote(consensus(tiny, 5, threshold = 0.75, levels = 1:5)),
       quote(threshold_sensitivity(tiny, 5, threshold = 0.75, thresholds = c(0.5, 1),
@@ -57,6 +60,8 @@ ffi_fuzz_workload <- function(n = 60L, m = 40L, B = 40L) {
       quote(content_validity(wide, relevant = 4:5, levels = 1:5)),
       quote(lawshe_cvr(grp, 5, by = "grp", levels = 1:5)),
       quote(aiken_v(wide, levels = 1:5)),
+      quote(content_validity(wide2, relevant = 4:5, levels = 1:5)),
+      quote(aiken_v(wide2, levels = 1:5)),
       quote(ordinal_consensus(wide, levels = 1:5)),
       # the readers: long with and without rounds, text, non-answers, a matrix
       quote(tally_ratings(data.frame(respondent = rep(1:4, 2), item = rep(c("a", "b"), each = 4),

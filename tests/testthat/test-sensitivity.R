@@ -121,3 +121,32 @@ test_that("the reconstruction implies the same item sets at 70%, 75% and 80%", {
   }
   expect_identical(sum(fund$count * 100L >= 75L * fund$n), 16L)
 })
+
+test_that("max_threshold is NA when k/n is below every threshold a two-sided rule allows", {
+  # 1 of 10 on target, none opposite: the cap passes, but thresholds must be
+  # at least opposite_threshold = 0.15, and 1/10 reaches none of them
+  x <- data.frame(item = rep(c("a", "b", "c", "d"), each = 3),
+                  level = rep(c("lo", "mid", "hi"), 4),
+                  count = c(0, 9, 1,   0, 8, 2,   0, 17, 3,   1, 1, 8))
+  x$level <- factor(x$level, c("lo", "mid", "hi"))
+  s <- threshold_sensitivity(x, "hi", threshold = 0.5, opposite = "lo",
+                             opposite_threshold = 0.15,
+                             thresholds = seq(0.15, 1, by = 0.05))
+  expect_identical(s$items$switch_at, c(NA, "2/10", "3/20", "8/10"))
+  expect_identical(s$items$max_threshold, c(NA, 0.2, 0.15, 0.8))
+  # reached at no tried threshold when NA, at each up to max_threshold else
+  for (it in s$items$item) {
+    sub <- s$status[s$status$item == it, ]
+    mt <- s$items$max_threshold[s$items$item == it]
+    want <- if (is.na(mt)) rep(FALSE, nrow(sub)) else round(sub$threshold * 100) <= round(mt * 100)
+    expect_identical(sub$reached, want, info = it)
+  }
+  # strict: 3/20 = 0.15 holds only below 0.15, where no threshold is allowed
+  st <- threshold_sensitivity(x, "hi", threshold = 0.5, opposite = "lo",
+                              opposite_threshold = 0.15, strict = TRUE,
+                              thresholds = seq(0.15, 1, by = 0.05))
+  expect_identical(st$items$switch_at, c(NA, "2/10", NA, "8/10"))
+  # one-sided: 1/10 is its own switch point
+  one <- threshold_sensitivity(x, "hi", threshold = 0.5, thresholds = c(0.1, 0.5))
+  expect_identical(one$items$switch_at, c("1/10", "2/10", "3/20", "8/10"))
+})

@@ -16,7 +16,7 @@ test_that("the C tally matches table() on random data", {
     K <- sample(2:9, 1)
     n <- sample(c(0:3, 10, 57), 1)
     m <- sample(0:6, 1)
-    G <- sample(1:4, 1)
+    G <- sample(seq_len(max(1, min(4, n))), 1)  # a group holds a respondent
     codes <- matrix(sample(c(seq_len(K), NA), n * m, replace = TRUE), n, m)
     if (m > 0 && n > 0 && stats::runif(1) < 0.3) codes[, 1] <- NA  # all-missing item
     group <- if (G > 1) sample.int(G, n, replace = TRUE) else NULL

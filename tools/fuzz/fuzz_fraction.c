@@ -26,6 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     x = take_double(&in);
     tol = take_double(&in);
   }
+  /* kern_snap_changes on any x (NaN, 0, subnormal, > 1) and any pair */
+  {
+    kern_frac g = {(int64_t)take_u32(&in), (int64_t)take_u32(&in)}, nb = {0, 0};
+    int any = kern_snap_changes(x, g, (int64_t)take_u32(&in), &nb);
+    FUZZ_CHECK(any == 0 || any == 1, "snap %d", any);
+  }
   kern_frac f = {-1, -1};
   int rc = kern_fraction(x, tol, &f);
   FUZZ_CHECK(rc == 0 || rc == 1, "rc = %d", rc);
@@ -46,6 +52,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       FUZZ_CHECK(!(e < tol * (1 - 1e-6)),
                  "x = %.17g tol = %.17g gave %lld/%lld but %lld/%lld is closer than tol",
                  x, tol, (long long)f.num, (long long)f.den, (long long)p, (long long)q);
+    }
+  }
+  /* kern_snap_changes with a small nmax, against a brute force over every
+   * c/d (d <= nmax): x * d is exact in long double for d < 2^11 */
+  if (f.den <= 1000) {
+    int64_t nmax = 1 + (int64_t)(take_u32(&in) % 2000);
+    kern_frac nb = {0, 0};
+    int got = kern_snap_changes(x, f, nmax, &nb);
+    int want = 0;
+    long double xl = (long double)x;
+    for (int64_t d = 1; d <= nmax && !want; d++) {
+      long double xd = xl * d;
+      int64_t lo, hi;
+      if (xl < (long double)f.num / f.den) {
+        lo = (int64_t)ceill(xd);
+        hi = (f.num * d) / f.den;
+      } else {
+        lo = (f.num * d + f.den - 1) / f.den;
+        hi = (int64_t)floorl(xd);
+      }
+      for (int64_t c = lo; c <= hi; c++) {
+        if (c >= 1 && c * f.den != f.num * d) { want = 1; break; }
+      }
+    }
+    if (got != want) {
+      /* the kernel counts a neighbour within one ulp of x as between */
+      long double gap = fabsl((long double)nb.num / nb.den - xl);
+      FUZZ_CHECK(got == 1 && gap <= 2 * ldexp(1.0, ilogb(x) - 52),
+                 "snap x = %.17g as %lld/%lld (nmax %lld): kernel %d, brute force %d",
+                 x, (long long)f.num, (long long)f.den, (long long)nmax, got, want);
+    }
+    if (got) {
+      FUZZ_CHECK(nb.den >= 1 && nb.den <= nmax && nb.num >= 0 &&
+                 (nb.num * f.den - f.num * nb.den == 1 || f.num * nb.den - nb.num * f.den == 1),
+                 "neighbour %lld/%lld of %lld/%lld", (long long)nb.num, (long long)nb.den,
+                 (long long)f.num, (long long)f.den);
     }
   }
   return 0;
