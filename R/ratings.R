@@ -893,16 +893,7 @@ duplicate_error <- function(x, rows, n_dup, row_code, col_code, respondent,
     v <- x[[col]][same]
     is.atomic(v) && !anyDuplicated(v)
   }, logical(1))]
-  roundish <- apart[grepl("round|wave|time|visit|phase|iteration", apart, ignore.case = TRUE)]
-  hint <- if (is.null(round) && length(roundish) > 0L) {
-    c("i" = sprintf("Column `%s` tells the repeated rows apart: give `round = \"%s\"` to read each round on its own.",
-                    roundish[1L], roundish[1L]))
-  } else if (length(apart) > 0L) {
-    c("i" = sprintf("Column%s %s tell%s the repeated rows apart.",
-                    if (length(apart) > 1L) "s" else "",
-                    paste0("`", head_text(apart, 3L), "`", collapse = ", "),
-                    if (length(apart) > 1L) "" else "s"))
-  }
+  hint <- duplicate_hint(apart, round)
   abort(c("Each respondent can rate each item only once{if (!is.null(round)) ' per round' else ''}.",
           "x" = "Repeated respondent x item pairs: {shown_text}{total}.",
           hint),
@@ -1459,4 +1450,19 @@ did_you_mean <- function(x, choices) {
   best <- which(d == min(d))[1L]
   if (d[best] > max(2, nchar(x) %/% 4)) return(NULL)
   sprintf("Did you mean `%s`?", choices[best])
+}
+
+# The hint of a repeated respondent x item error: the columns whose values
+# tell the repeated rows apart (a round-like one suggests `round =`).
+duplicate_hint <- function(apart, round) {
+  roundish <- apart[grepl("round|wave|time|visit|phase|iteration", apart, ignore.case = TRUE)]
+  if (is.null(round) && length(roundish) > 0L) {
+    return(c("i" = sprintf("Column `%s` tells the repeated rows apart: give `round = \"%s\"` to read each round on its own.",
+                           roundish[1L], roundish[1L])))
+  }
+  if (length(apart) == 0L) return(NULL)
+  c("i" = sprintf("Column%s %s tell%s the repeated rows apart.",
+                  if (length(apart) > 1L) "s" else "",
+                  paste0("`", head_text(apart, 3L), "`", collapse = ", "),
+                  if (length(apart) > 1L) "" else "s"))
 }

@@ -343,16 +343,7 @@ db_check_duplicates <- function(x, q, respondent, item, rating, round, call) {
   rows <- as.data.frame(dplyr::collect(utils::head(sub, 1000L)))
   cand <- setdiff(names(rows), c(respondent, item, rating, round))
   apart <- cand[vapply(cand, function(col) !anyDuplicated(rows[[col]]), logical(1))]
-  roundish <- apart[grepl("round|wave|time|visit|phase|iteration", apart, ignore.case = TRUE)]
-  hint <- if (is.null(round) && length(roundish) > 0L) {
-    c("i" = sprintf("Column `%s` tells the repeated rows apart: give `round = \"%s\"` to read each round on its own.",
-                    roundish[1L], roundish[1L]))
-  } else if (length(apart) > 0L) {
-    c("i" = sprintf("Column%s %s tell%s the repeated rows apart.",
-                    if (length(apart) > 1L) "s" else "",
-                    paste0("`", head_text(apart, 3L), "`", collapse = ", "),
-                    if (length(apart) > 1L) "" else "s"))
-  }
+  hint <- duplicate_hint(apart, round)
   abort(c("Each respondent can rate each item only once{if (!is.null(round)) ' per round' else ''}.",
           "x" = "Repeated respondent x item pairs: {shown_text}{total}.",
           hint),
