@@ -8,7 +8,7 @@
 #
 # The package is built from a copy of this tree with -g -O1 into a temporary
 # library; R runs as
-#   R -d "valgrind --error-exitcode=1 --leak-check=no --track-origins=yes"
+#   R -d "valgrind --error-exitcode=1 --leak-check=no [--track-origins=yes]"
 # Valgrind reports every error of the process (R and its libraries
 # included); an error counts against consensr when any frame of its stack,
 # or of the allocation it points to ("was alloc'd at", "created by"), is in
@@ -19,15 +19,19 @@
 # the test file stems) and VALGRIND_QUICK=1 (no recorded/fuzzed calls) run
 # part of it, for tools/test-gates.sh.
 #
-# Bounded time (issue 15): valgrind slows R's interpreter about 30 times, so
-# by default the test files that only render what the C core computed
-# (plots and their vdiffr snapshots, the Word/HTML tables, the report
-# template, the Shiny app in Chromium, the help pages) are left out, named
-# in the output; VALGRIND_SKIP is that regular expression on the file stems
-# (empty: run every file).  Their .Call routines are reached by the other
-# files, and every registered routine is driven again by the recorded-call
-# replay and the fuzzed calls, so no C code goes unchecked.  The heavy
-# random loops are scaled down (see below).  The per-file times are printed.
+# Bounded time (issue 15): valgrind slows R's interpreter about 60 times
+# (the whole suite would take hours), so by default it runs the test files
+# that call the .Call routines directly and check them against pure-R
+# references (VALGRIND_FILES, a regular expression on the file stems; the
+# files left out are named in the output), with their random loops scaled
+# down: CONSENSR_TEST_SCALE=0.1 (trials() in tests/testthat/helper-trials.R,
+# never fewer than 3 trials), CONSENSR_PROPERTY_N=15.  Then every registered
+# routine is driven again by the recorded-call replay and the fuzzed calls
+# (VALGRIND_FUZZ, default 300), so no routine goes unchecked.
+# VALGRIND_ALL=1 runs every test file at full size instead (hours).
+# --track-origins=yes (which doubles the time) is added with
+# VALGRIND_ORIGINS=1, to find where an uninitialised value came from once an
+# error is reported.  The per-file times are printed.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/consensr-valgrind.XXXXXX)
@@ -52,19 +56,16 @@ cat >"$work/run.R" <<EOF
 suppressPackageStartupMessages({library(testthat); library(consensr)})
 setwd("$work/pkg")
 filter <- Sys.getenv("VALGRIND_FILTER")
-skip <- Sys.getenv("VALGRIND_SKIP")
+files <- Sys.getenv("VALGRIND_FILES")
 stems <- sub("^test-(.*)[.]R\$", "\\\\1", list.files("tests/testthat", "^test-.*[.]R\$"))
-if (!nzchar(filter) && nzchar(skip)) {
-  cat("valgrind: test files not run under valgrind (VALGRIND_SKIP):",
-      paste(grep(skip, stems, value = TRUE), collapse = ", "), "\n")
-  filter <- skip
-  invert <- TRUE
-} else {
-  invert <- FALSE
+if (!nzchar(filter) && nzchar(files)) {
+  cat("valgrind: test files not run under valgrind (see VALGRIND_FILES):",
+      paste(grep(files, stems, value = TRUE, invert = TRUE), collapse = ", "), "\n")
+  filter <- files
 }
 res <- as.data.frame(test_dir("tests/testthat", package = "consensr",
                               load_package = "installed", reporter = "summary",
-                              filter = if (nzchar(filter)) filter, invert = invert,
+                              filter = if (nzchar(filter)) filter,
                               stop_on_failure = FALSE))
 secs <- sort(tapply(res\$real, res\$file, sum), decreasing = TRUE)
 cat(sprintf("valgrind: %.0f s in the test files; the longest: %s\n", sum(secs),
@@ -90,15 +91,18 @@ cat(sprintf("valgrind: %d routines, replay differences %d, %d fuzzed calls\n",
             length(routines), length(bad), nrow(out)))
 EOF
 
-# heavy loops are scaled down under valgrind (about 30 times slower):
-# the property test draws CONSENSR_PROPERTY_N panels (default 150), the
-# R-level fuzz test makes CONSENSR_FFI_FUZZ_N calls (default 400; the
-# VALGRIND_FUZZ calls below cover the same routines)
-export CONSENSR_PROPERTY_N=${CONSENSR_PROPERTY_N:-15}
-export CONSENSR_FFI_FUZZ_N=${CONSENSR_FFI_FUZZ_N:-100}
-export VALGRIND_SKIP=${VALGRIND_SKIP-^(plot-|autoplot|app\$|docs\$|report-template\$|table-output\$|accord\$)}
+# bounded time (see the top of this file)
+if [ -n "${VALGRIND_ALL:-}" ]; then
+  export VALGRIND_FILES=""
+else
+  export CONSENSR_TEST_SCALE=${CONSENSR_TEST_SCALE:-0.1}
+  export CONSENSR_PROPERTY_N=${CONSENSR_PROPERTY_N:-15}
+  export VALGRIND_FILES=${VALGRIND_FILES-^(tally|fraction|consensus|ratings|ffi-bounds|large|property|robustness|sensitivity|agreement|validity|ordinal-consensus|alpha-variance)\$}
+fi
+origins=""
+[ -n "${VALGRIND_ORIGINS:-}" ] && origins="--track-origins=yes"
 echo "valgrind: running the tests under valgrind (several minutes)"
-R_LIBS="$work/lib" R -d "valgrind --error-exitcode=1 --leak-check=no --track-origins=yes --num-callers=30 --log-file=$work/vg.%p.log" \
+R_LIBS="$work/lib" R -d "valgrind --error-exitcode=1 --leak-check=no $origins --num-callers=30 --log-file=$work/vg.%p.log" \
   --vanilla --no-echo -f "$work/run.R" >"$work/run.log" 2>&1
 rc=$?
 grep -E '^valgrind:' "$work/run.log"

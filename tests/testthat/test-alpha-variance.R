@@ -47,7 +47,7 @@ test_that("alpha's se and t interval equal irrCAC's unrounded values in three me
   skip_if_not_installed("irrCAC")
   ka <- unround(irrCAC::krippen.alpha.raw)
   set.seed(71)
-  for (rep in 1:15) {
+  for (rep in trials(15)) {
     K <- sample(2:6, 1)
     p <- panel(sample(2:10, 1), sample(4:30, 1), K, c(0, 0.2, 0.4)[rep %% 3 + 1])
     if (sum(colSums(p$counts) >= 2) < 2) next
@@ -68,7 +68,7 @@ test_that("alpha's se and t interval equal irrCAC's unrounded values in three me
 
 test_that("the kernel equals a pure-R oracle of Gwet's formulas", {
   set.seed(72)
-  for (rep in 1:30) {
+  for (rep in trials(30)) {
     K <- sample(2:7, 1)
     p <- panel(sample(1:9, 1), sample(1:25, 1), K, 0.3)
     for (m in c("nominal", "interval", "ordinal")) {

@@ -24,7 +24,7 @@ test_that("a proportion exactly at the threshold reaches it", {
 
 test_that("the rule matches a pure-R oracle on random panels", {
   set.seed(11)
-  for (i in 1:150) {
+  for (i in trials(150)) {
     K <- sample(3:9, 1)
     G <- sample(1:3, 1)
     long <- random_long(sample(c(1, 2, 5, 20), 1), sample(1:5, 1), K,

@@ -19,7 +19,7 @@ test_that("thresholds are read as the fractions users meant", {
 
 test_that("fractions match a brute-force search", {
   set.seed(42)
-  for (i in 1:300) {
+  for (i in trials(300)) {
     q <- sample.int(2000, 1)
     p <- sample.int(q, 1)
     x <- p / q
@@ -97,7 +97,7 @@ test_that("a snap gets a message only when some k/n lies between", {
   expect_identical(sn[2, 1] * 4 - sn[3, 1] * 3, 1)  # the Farey neighbour
   # brute force on a small scale: the neighbour is the closest k/n <= 2^31
   set.seed(3)
-  for (i in 1:50) {
+  for (i in trials(50)) {
     q <- sample.int(50, 1)
     p <- sample.int(q, 1)
     if (p == q) next

@@ -36,7 +36,7 @@ test_that("the tests reproduce Stuart's (1955) vision data", {
 
 test_that("Stuart-Maxwell equals the textbook formula; Bhapkar = X2 / (1 - X2 / n)", {
   set.seed(81)
-  for (rep in 1:50) {
+  for (rep in trials(50)) {
     K <- sample(2:6, 1)
     n <- sample(5:60, 1)
     a <- sample.int(K, n, TRUE)
@@ -113,7 +113,7 @@ test_that("round_stability() offers both tests, equal to DescTools", {
 test_that("Stuart-Maxwell and Bhapkar equal DescTools on random paired tables", {
   skip_if_not_installed("DescTools")
   set.seed(83)
-  for (rep in 1:40) {
+  for (rep in trials(40)) {
     K <- sample(2:6, 1)
     n <- sample(10:80, 1)
     a <- sample.int(K, n, TRUE)

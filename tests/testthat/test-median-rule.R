@@ -57,7 +57,7 @@ ref_median_rule <- function(codes, values, m, q, type, m_out = NULL) {
 
 test_that("consensus_median equals stats::quantile and a pure-R rule on random panels", {
   set.seed(31)
-  for (rep in 1:40) {
+  for (rep in trials(40)) {
     K <- sample(c(5L, 7L, 9L), 1)
     nr <- sample(1:20, 1)
     codes <- matrix(sample.int(K, nr * 4, TRUE), nr, 4,

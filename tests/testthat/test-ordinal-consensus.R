@@ -62,7 +62,7 @@ test_that("Tastle & Wierman's consensus reproduces agrmt's documented example", 
 
 test_that("the kernels equal pure-R oracles on random distributions", {
   set.seed(61)
-  for (rep in 1:300) {
+  for (rep in trials(300)) {
     K <- sample(3:9, 1)
     v <- sample(0:6, K, TRUE)
     if (sum(v) == 0) v[sample.int(K, 1)] <- 1L
@@ -76,7 +76,7 @@ test_that("the kernels equal pure-R oracles on random distributions", {
 test_that("ordinal_consensus equals agrmt on random distributions", {
   skip_if_not_installed("agrmt")
   set.seed(62)
-  for (rep in 1:300) {
+  for (rep in trials(300)) {
     K <- sample(3:9, 1)
     v <- sample(0:8, K, TRUE)
     if (sum(v) == 0) v[sample.int(K, 1)] <- 1L

@@ -323,3 +323,14 @@ test_that("the comparison fails when the oracle's >= is turned into >", {
   expect_gt(n_bad, 0L)
   expect_gt(n_bad_jk, 0L)
 })
+
+test_that("trials() draws every trial unless CONSENSR_TEST_SCALE asks for fewer", {
+  withr::local_envvar(CONSENSR_TEST_SCALE = NA)
+  expect_identical(trials(150), seq_len(150))
+  withr::local_envvar(CONSENSR_TEST_SCALE = "0.1")
+  expect_identical(trials(150), seq_len(15))
+  expect_identical(trials(20), seq_len(3))   # never fewer than 3
+  expect_identical(trials(2), seq_len(2))
+  withr::local_envvar(CONSENSR_TEST_SCALE = "fast")
+  expect_error(trials(10), "CONSENSR_TEST_SCALE must be a number in \\(0, 1\\], not \"fast\"")
+})

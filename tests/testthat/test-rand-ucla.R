@@ -150,7 +150,7 @@ test_that("a tie between IPR and IPRAS is not disagreement", {
 
 test_that("random panels agree with the pure-R oracle", {
   set.seed(20240501)
-  for (rep in 1:20) {
+  for (rep in trials(20)) {
     n_resp <- sample(1:25, 1)
     n_item <- sample(1:8, 1)
     d <- expand.grid(respondent = seq_len(n_resp), item = paste0("i", seq_len(n_item)),

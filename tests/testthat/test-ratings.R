@@ -170,7 +170,7 @@ encode <- function(v, levels) {
 
 test_that("the C coder equals the pure-R reference on random columns", {
   set.seed(11)
-  for (trial in 1:200) {
+  for (trial in trials(200)) {
     K <- sample(2:12, 1)
     lv <- if (trial %% 3 == 0) paste0("L", seq_len(K)) else as.character(seq_len(K) - (trial %% 2))
     n <- sample(c(0:3, 50), 1)
@@ -205,7 +205,7 @@ test_that("numbers are matched as numbers: -0, Inf, 2.5 and 1e5", {
 
 test_that("keys are coded by first appearance (C against match/unique)", {
   set.seed(3)
-  for (trial in 1:60) {
+  for (trial in trials(60)) {
     n <- sample(c(0, 1, 5, 500), 1)
     v <- switch(trial %% 3 + 1,
       sample(c(letters, "\u00e9"), n, TRUE),
@@ -221,7 +221,7 @@ test_that("keys are coded by first appearance (C against match/unique)", {
 
 test_that("long data are coded in one pass: codes, tally and repeats against R", {
   set.seed(5)
-  for (trial in 1:60) {
+  for (trial in trials(60)) {
     nr <- sample(1:12, 1)
     ni <- sample(1:6, 1)
     d <- expand.grid(respondent = paste0("p", seq_len(nr)), item = paste0("Q", seq_len(ni)),
@@ -343,7 +343,7 @@ test_that("declared non-answers leave the denominator and are counted", {
 
 test_that("every container gives the same tally", {
   set.seed(9)
-  for (trial in 1:20) {
+  for (trial in trials(20)) {
     nr <- sample(1:15, 1)
     ni <- sample(1:5, 1)
     m <- matrix(sample(c(1:4, NA), nr * ni, TRUE), nr, ni,
@@ -444,7 +444,7 @@ test_that("functions without `by` refuse it; a list column can't be a group", {
 
 test_that("rand_ucla() works from counts and equals the ratings", {
   set.seed(4)
-  for (trial in 1:100) {
+  for (trial in trials(100)) {
     k <- tabulate(sample(1:9, sample(1:40, 1), TRUE, prob = runif(9)), 9)
     for (type in 1:9) {
       p <- c(0.5, runif(2))
@@ -591,7 +591,7 @@ test_that("the wide reader, both modes, against R: one rater, empty, all-missing
     matrix(out, K)
   }
   set.seed(31)
-  for (trial in 1:80) {
+  for (trial in trials(80)) {
     n <- sample(c(1L, 2L, 7L, 40L), 1)
     m <- sample(1:4, 1)
     K <- sample(2:5, 1)
@@ -637,7 +637,7 @@ test_that("the wide reader, both modes, against R: one rater, empty, all-missing
 
 test_that("the long reader with and without rounds equals R on random panels", {
   set.seed(41)
-  for (trial in 1:60) {
+  for (trial in trials(60)) {
     nr <- sample(1:8, 1)
     ni <- sample(1:4, 1)
     d <- expand.grid(respondent = sample(letters, nr), item = paste0("Q", seq_len(ni)),

@@ -29,7 +29,7 @@ chunk_panel <- function(seed, text = FALSE) {
 }
 
 test_that("any chunk size gives the counts of the file read whole", {
-  for (seed in 1:10) {
+  for (seed in trials(10)) {
     p <- chunk_panel(seed, text = seed %% 2 == 0)
     whole <- readr::read_csv(p$file, show_col_types = FALSE, progress = FALSE)
     for (chunk in c(1, 7, 1000)) {

@@ -87,7 +87,7 @@ expect_same_results <- function(db, d, p, by, round, label) {
 test_that("a database table gives the in-memory results on random panels (by, round, non-answers)", {
   con <- sqlite()
   on.exit(DBI::dbDisconnect(con), add = TRUE)
-  for (seed in 1:12) {
+  for (seed in trials(12)) {
     text <- seed %% 2 == 0
     p <- random_panel(seed, text = text)
     db <- db_of(con, p$data)

@@ -442,7 +442,7 @@ test_that("plot_robustness_data() holds the plotted values", {
 
 test_that("the percentile intervals in C equal stats::quantile(type = 7)", {
   set.seed(12)
-  for (trial in 1:100) {
+  for (trial in trials(100)) {
     m <- sample(0:6, 1)
     B <- sample(c(1:5, 200), 1)
     x <- matrix(sample(c(0:10 / 10, NA), m * B, TRUE), m, B)

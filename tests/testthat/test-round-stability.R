@@ -124,7 +124,7 @@ test_that("stability statistics of a small item match hand computation", {
 
 test_that("weighted kappa and its SE match pure-R references on random data", {
   set.seed(11)
-  for (iter in 1:25) {
+  for (iter in trials(25)) {
     K <- sample(2:5, 1)
     n <- sample(8:40, 1)
     a <- sample(K, n, replace = TRUE)
@@ -152,7 +152,7 @@ test_that("weighted kappa and its SE match pure-R references on random data", {
 
 test_that("with two levels, kappa is unweighted and Bowker is McNemar's test", {
   set.seed(5)
-  for (iter in 1:10) {
+  for (iter in trials(10)) {
     n <- sample(10:30, 1)
     a <- sample(2, n, replace = TRUE)
     b <- ifelse(runif(n) < 0.7, a, 3L - a)

@@ -3,7 +3,7 @@
 
 test_that("summary() of ratings equals base R on random panels", {
   set.seed(41)
-  for (rep in 1:25) {
+  for (rep in trials(25)) {
     K <- sample(2:7, 1)
     nr <- sample(1:15, 1)
     codes <- matrix(sample.int(K, nr * 4, TRUE), nr, 4,

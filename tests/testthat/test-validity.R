@@ -134,7 +134,7 @@ test_that("k* grades of large panels agree with floating point away from the cut
 
 test_that("content_validity equals a pure-R oracle on random panels", {
   set.seed(101)
-  for (rep in 1:25) {
+  for (rep in trials(25)) {
     nr <- sample(1:12, 1)
     codes <- random_codes(nr, sample(1:6, 1), 4L, p_na = stats::runif(1, 0, 0.5))
     codes[, 1] <- NA   # an item nobody rated
@@ -201,7 +201,7 @@ test_that("content_validity reads long, wide and counts alike, with by and round
 test_that("content_validity equals contentvalidR::cvi on random panels", {
   skip_if_not_installed("contentvalidR")
   set.seed(202)
-  for (rep in 1:20) {
+  for (rep in trials(20)) {
     codes <- random_codes(sample(2:15, 1), sample(2:8, 1), 4L, p_na = 0.15)
     codes <- codes[, colSums(!is.na(codes)) > 0, drop = FALSE]
     cv <- content_validity(codes, levels = 1:4, quiet = TRUE)
@@ -264,7 +264,7 @@ test_that("critical counts equal the exact binomial computed here, at any alpha"
 
 test_that("lawshe_cvr: CVR, p-value and passing by an oracle on random panels", {
   set.seed(303)
-  for (rep in 1:20) {
+  for (rep in trials(20)) {
     codes <- random_codes(sample(1:30, 1), sample(1:6, 1), 3L, p_na = 0.2)
     codes[, 1] <- NA
     res <- lawshe_cvr(codes, essential = 3, levels = 1:3, quiet = TRUE)
@@ -283,7 +283,7 @@ test_that("lawshe_cvr: CVR, p-value and passing by an oracle on random panels", 
 test_that("lawshe_cvr equals contentvalidR::cvr", {
   skip_if_not_installed("contentvalidR")
   set.seed(404)
-  for (rep in 1:15) {
+  for (rep in trials(15)) {
     codes <- random_codes(sample(2:40, 1), sample(2:6, 1), 3L, p_na = 0.1)
     codes <- codes[, colSums(!is.na(codes)) > 0, drop = FALSE]
     al <- sample(c(0.05, 0.01, 0.1), 1)
@@ -346,7 +346,7 @@ test_that("Aiken's right-tail probability equals enumeration", {
 
 test_that("aiken_v equals an oracle and contentvalidR::aikens_v on random panels", {
   set.seed(505)
-  for (rep in 1:20) {
+  for (rep in trials(20)) {
     K <- sample(2:7, 1)
     codes <- random_codes(sample(1:15, 1), sample(1:6, 1), K, p_na = 0.2)
     codes[, 1] <- NA
