@@ -5,7 +5,7 @@
 #   make bench-read  bench/read.R: reading and tallying from the user's data frame
 #   make bench-db    bench/db.R: 10^8 ratings tallied in SQLite (DuckDB) vs collected first
 #   make sanitize    test suite + large inputs under ASan/UBSan (tools/sanitize.sh)
-#   make valgrind    test suite + recorded and fuzzed calls under valgrind (tools/valgrind.sh)
+#   make valgrind    C-reference tests (loops scaled) + recorded and fuzzed calls under valgrind (tools/valgrind.sh)
 #   make fuzz        libFuzzer targets of every kernel, FUZZ_TIME s each (tools/fuzz/run.sh)
 #   make gctorture   every .Call routine under gctorture(TRUE) (tools/gctorture.R)
 #   make fuzz-ffi    the long R-level fuzz, N calls (tools/fuzz-ffi.R)
