@@ -91,7 +91,4 @@ snap_message <- function(x, fr, arg) {
 }
 
 # "75%", "33.33%": a threshold for messages.
-format_threshold <- function(fr) {
-  pct <- 100 * fr[1L, ] / fr[2L, ]
-  paste0(trimws(formatC(pct, format = "fg", digits = 4)), "%")
-}
+format_threshold <- function(fr) format_pct(fr[1L, ] / fr[2L, ])

@@ -741,6 +741,20 @@ has_codes <- function(r) !is.null(.subset2(r, "resp"))
   out
 }
 
+# Long data lacks a column under its default name: say which argument names
+# it, suggesting the first column not already taken (never chosen silently).
+check_long_columns <- function(x, cols, call) {
+  absent <- cols[!cols %in% names(x)]
+  if (length(absent) == 0L) return(invisible())
+  arg <- names(absent)[[1L]]
+  free <- setdiff(names(x), cols)
+  eg <- if (length(free) > 0L) sprintf('%s = "%s"', arg, free[[1L]]) else sprintf('%s = "..."', arg)
+  abort(c("Read {.arg x} as long data (one row per rating), but it has no column {.field {absent}}.",
+          "i" = "Name the {arg} column with {.arg {arg}}, e.g. {.code {eg}}.",
+          "i" = "Its columns are {.field {names(x)}}."),
+        call = call, class = "consensr_error_column")
+}
+
 nonanswer <- function(index, level) {
   if (length(index) == 0L) return(NULL)
   list(index = index, level = level)
@@ -771,7 +785,8 @@ rating_error <- function(found, scale, call) {
 
 ratings_long <- function(x, respondent, item, rating, scale, item_data, round,
                          call) {
-  check_columns(x, c(respondent, item, rating), call = call)
+  check_long_columns(x, c(respondent = respondent, item = item, rating = rating),
+                     call)
   if (nrow(x) == 0L) {
     abort("{.arg x} has no rows: there are no ratings to read.", call = call,
           class = "consensr_error_input")

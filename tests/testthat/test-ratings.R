@@ -281,6 +281,13 @@ test_that("long data without the named columns is an error that says what to set
   expect_identical(res$n, rep(30L, 12))
   expect_snapshot(error = TRUE, as_ratings(x, item = "items"))
   expect_snapshot(error = TRUE, as_ratings(x, respondent = "pid", item = "outcome_id", rating = "Score"))
+  # long by its item and rating columns, the respondent id under another name
+  d <- data.frame(expert = rep(c("E1", "E2"), each = 2), item = c("Pain", "Sleep"),
+                  rating = c(7, 8, 9, 3))
+  expect_snapshot(error = TRUE, consensus(d, 7:9, threshold = 0.75))
+  err <- expect_error(as_ratings(d), class = "consensr_error_column")
+  expect_match(conditionMessage(err), 'respondent = "expert"', fixed = TRUE)
+  expect_identical(as_ratings(d, respondent = "expert", levels = 1:9, quiet = TRUE)$respondents, c("E1", "E2"))
 })
 
 test_that("the scale comes from levels, ordered factors, labels or numbers, and is shown", {
