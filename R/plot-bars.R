@@ -364,7 +364,7 @@ bars_palette <- function(levels, stack, tcodes, diverging) {
 }
 
 pct_axis <- function(b) {
-  out <- paste0(trimws(formatC(100 * abs(b), format = "fg", digits = 4)), "%")
+  out <- format_pct(abs(b))
   out[is.na(b)] <- NA_character_
   out
 }
